@@ -1,0 +1,243 @@
+// Diesel table definitions, kept in step with migrations/ (a test checks the columns exist).
+// @generated-style: same shape as `diesel print-schema` output.
+
+diesel::table! {
+    access_logs (id) {
+        id -> Int8,
+        occurred_at -> Timestamptz,
+        actor_user_id -> Nullable<Uuid>,
+        actor_client_id -> Nullable<Uuid>,
+        structure_id -> Nullable<Uuid>,
+        action -> Text,
+        youth_id -> Uuid,
+        referral_id -> Nullable<Uuid>,
+        route -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    api_clients (id) {
+        id -> Uuid,
+        client_id -> Text,
+        name -> Text,
+        structure_id -> Uuid,
+        roles -> Array<Text>,
+        secret_hash -> Text,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    communes (insee) {
+        insee -> Text,
+        name -> Text,
+        search_name -> Text,
+        kind -> Text,
+        parent_insee -> Nullable<Text>,
+        postal_codes -> Array<Text>,
+        departement -> Text,
+        epci -> Nullable<Text>,
+        region -> Nullable<Text>,
+        population -> Nullable<Int4>,
+        latitude -> Float8,
+        longitude -> Float8,
+        coord_source -> Text,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Uuid,
+        referral_id -> Uuid,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        code -> Nullable<Text>,
+        relay_id -> Nullable<Uuid>,
+        actor_user_id -> Nullable<Uuid>,
+        actor_client_id -> Nullable<Uuid>,
+        occurred_at -> Timestamptz,
+        recorded_at -> Timestamptz,
+        territory_id -> Uuid,
+        prescriber_kind -> Nullable<Text>,
+        data -> Jsonb,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller, key) {
+        caller -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status_code -> Nullable<Int4>,
+        location -> Nullable<Text>,
+        response_body -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Uuid,
+        youth_id -> Uuid,
+        channel -> Text,
+        territory_id -> Uuid,
+        prescriber_structure_id -> Nullable<Uuid>,
+        created_by_user_id -> Nullable<Uuid>,
+        created_by_client_id -> Nullable<Uuid>,
+        reason_code -> Text,
+        reason_text -> Nullable<Text>,
+        exit_date -> Nullable<Date>,
+        needs -> Array<Text>,
+        consent_informed_at -> Timestamptz,
+        consent_informed_by -> Text,
+        consent_method -> Text,
+        consent_agreed -> Array<Text>,
+        status -> Text,
+        on_hold_from -> Nullable<Text>,
+        on_hold_reason -> Nullable<Text>,
+        assigned_counsellor_id -> Nullable<Uuid>,
+        outcome -> Nullable<Text>,
+        outcome_reason -> Nullable<Text>,
+        possible_duplicate -> Bool,
+        previous_referral_id -> Nullable<Uuid>,
+        submitted_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Uuid,
+        family_id -> Uuid,
+        user_id -> Uuid,
+        token_hash -> Text,
+        issued_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    structures (id) {
+        id -> Uuid,
+        name -> Text,
+        kind -> Text,
+        siret -> Nullable<Text>,
+        address -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        commune_insee -> Nullable<Text>,
+        latitude -> Nullable<Float8>,
+        longitude -> Nullable<Float8>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        website -> Nullable<Text>,
+        opening_hours -> Nullable<Text>,
+        reseaux_porteurs -> Array<Text>,
+        prescriber -> Bool,
+        receiver -> Bool,
+        sas_team -> Bool,
+        sensitive -> Bool,
+        territory_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    territories (id) {
+        id -> Uuid,
+        name -> Text,
+        time_zone -> Text,
+        unreachable_min_attempts -> Int4,
+        unreachable_min_days -> Int4,
+        unreachable_min_channels -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    territory_communes (commune_insee) {
+        commune_insee -> Text,
+        territory_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        email -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        password_hash -> Text,
+        roles -> Array<Text>,
+        structure_id -> Nullable<Uuid>,
+        territory_id -> Nullable<Uuid>,
+        active -> Bool,
+        deactivated_at -> Nullable<Timestamptz>,
+        last_login_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    youths (id) {
+        id -> Uuid,
+        first_name -> Text,
+        last_name -> Text,
+        birth_date -> Date,
+        name_key -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        commune_insee -> Text,
+        contact_channels -> Array<Text>,
+        contact_via_prescriber_only -> Bool,
+        legal_rep_name -> Nullable<Text>,
+        legal_rep_phone -> Nullable<Text>,
+        legal_rep_email -> Nullable<Text>,
+        legal_rep_informed_on -> Nullable<Date>,
+        anonymised_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::joinable!(api_clients -> structures (structure_id));
+diesel::joinable!(territory_communes -> communes (commune_insee));
+diesel::joinable!(territory_communes -> territories (territory_id));
+diesel::joinable!(structures -> territories (territory_id));
+diesel::joinable!(users -> structures (structure_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(referrals -> youths (youth_id));
+diesel::joinable!(referrals -> territories (territory_id));
+diesel::joinable!(events -> referrals (referral_id));
+diesel::joinable!(youths -> communes (commune_insee));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    access_logs,
+    api_clients,
+    communes,
+    events,
+    idempotency_keys,
+    referrals,
+    refresh_tokens,
+    structures,
+    territories,
+    territory_communes,
+    users,
+    youths,
+);

@@ -1,0 +1,5 @@
+//! Domain rules, apart from HTTP and the database: plain functions and types with unit tests.
+pub mod roles;
+pub mod siret;
+pub mod text;
+pub mod vocab;

@@ -1,0 +1,47 @@
+//! HTTP routes, one module per resource; every route is registered here, in one place.
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub mod api_clients;
+pub mod auth;
+pub mod communes;
+pub mod health;
+pub mod me;
+pub mod structures;
+pub mod support;
+pub mod territories;
+pub mod users;
+pub mod vocabularies;
+
+/// Routes under `/api/v1`.
+pub fn api_v1(cfg: &mut ServiceConfig) {
+    cfg.service(auth::token)
+        .service(auth::logout)
+        .service(me::me)
+        .service(communes::list)
+        .service(communes::get)
+        .service(vocabularies::list)
+        .service(vocabularies::get)
+        .service(territories::create)
+        .service(territories::list)
+        .service(territories::get)
+        .service(territories::update)
+        .service(structures::create)
+        .service(structures::list)
+        .service(structures::get)
+        .service(structures::replace)
+        .service(users::create)
+        .service(users::list)
+        .service(users::get)
+        .service(users::update)
+        .service(users::deactivate)
+        .service(users::reactivate)
+        .service(api_clients::create)
+        .service(api_clients::list)
+        .service(api_clients::get)
+        .service(api_clients::revoke);
+}
+
+/// Health probes, outside the versioned API.
+pub fn health(cfg: &mut ServiceConfig) {
+    cfg.service(health::live).service(health::ready);
+}

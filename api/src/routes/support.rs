@@ -1,0 +1,65 @@
+//! Small helpers shared by the handlers: paging, versions (ETag / If-Match), created answers.
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use crate::error::{ApiError, ApiResult};
+
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+
+/// `limit` query parameter: default 20, 1 to 100.
+pub fn limit(l: Option<i64>) -> ApiResult<i64> {
+    match l {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => {
+            let mut e = ApiError::bad_request("invalid_limit", "limit must be between 1 and 100.");
+            e.errors = vec![api_types::FieldError::new(
+                "limit",
+                "out_of_range",
+                "limit must be between 1 and 100.",
+            )];
+            Err(e)
+        }
+    }
+}
+
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version a client read, from `If-Match` (428 when absent, 412 when unparsable).
+pub fn if_match(req: &HttpRequest) -> ApiResult<i32> {
+    let raw = req
+        .headers()
+        .get(header::IF_MATCH)
+        .ok_or_else(ApiError::precondition_required)?
+        .to_str()
+        .map_err(|_| ApiError::precondition_failed())?
+        .trim();
+    let raw = raw.strip_prefix("W/").unwrap_or(raw);
+    raw.trim_matches('"')
+        .parse()
+        .map_err(|_| ApiError::precondition_failed())
+}
+
+pub fn ok_versioned<T: Serialize>(body: &T, version: i32) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+pub fn created<T: Serialize>(location: String, body: &T, version: Option<i32>) -> HttpResponse {
+    let mut res = HttpResponse::Created();
+    res.insert_header((header::LOCATION, location));
+    if let Some(v) = version {
+        res.insert_header((header::ETAG, etag(v)));
+    }
+    res.json(body)
+}
+
+/// Trims an optional text field; empty becomes `None`.
+pub fn opt_text(v: Option<String>) -> Option<String> {
+    v.and_then(|s| crate::domain::text::clean(&s))
+}

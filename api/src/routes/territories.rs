@@ -1,0 +1,336 @@
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use api_types::{
+    Role, Territory, TerritoryCreate, TerritoryPage, TerritoryUpdate, UnreachableRule,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::db::{self, communes, cursor, territories, territories::TerritoryRow};
+use crate::domain::text::clean;
+use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::routes::support::{created, if_match, limit, ok_versioned};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TerritoryQuery {
+    /// Part of the name.
+    pub q: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn to_api(r: TerritoryRow, communes_count: i64) -> Territory {
+    Territory {
+        id: r.id,
+        name: r.name,
+        time_zone: r.time_zone,
+        unreachable_rule: UnreachableRule {
+            min_attempts: r.unreachable_min_attempts,
+            min_days: r.unreachable_min_days,
+            min_channels: r.unreachable_min_channels,
+        },
+        communes_count,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        version: r.version,
+    }
+}
+
+fn check_rule(rule: &UnreachableRule, errs: &mut FieldErrors) {
+    if !(1..=50).contains(&rule.min_attempts) {
+        errs.add(
+            "unreachable_rule.min_attempts",
+            "out_of_range",
+            "Between 1 and 50.",
+        );
+    }
+    if !(0..=365).contains(&rule.min_days) {
+        errs.add(
+            "unreachable_rule.min_days",
+            "out_of_range",
+            "Between 0 and 365.",
+        );
+    }
+    if !(1..=8).contains(&rule.min_channels) {
+        errs.add(
+            "unreachable_rule.min_channels",
+            "out_of_range",
+            "Between 1 and 8.",
+        );
+    }
+}
+
+fn check_name(name: &str, errs: &mut FieldErrors) -> Option<String> {
+    match clean(name) {
+        Some(n) if n.chars().count() <= 200 => Some(n),
+        Some(_) => {
+            errs.add("name", "too_long", "At most 200 characters.");
+            None
+        }
+        None => {
+            errs.add("name", "required", "A name is required.");
+            None
+        }
+    }
+}
+
+fn check_tz(tz: &str, errs: &mut FieldErrors) {
+    if tz.parse::<chrono_tz::Tz>().is_err() {
+        errs.add(
+            "time_zone",
+            "invalid_time_zone",
+            "Use an IANA time zone such as Europe/Paris.",
+        );
+    }
+}
+
+/// Serves `codes` from territory `id`; 409 when another territory already serves some.
+fn assign(conn: &mut diesel::PgConnection, id: Uuid, codes: &[String]) -> ApiResult<()> {
+    let taken = territories::taken_elsewhere(conn, id, codes)?;
+    if !taken.is_empty() {
+        let shown: Vec<&str> = taken.iter().take(20).map(String::as_str).collect();
+        return Err(ApiError::conflict(
+            "commune_already_served",
+            format!(
+                "{} commune(s) already belong to another territory: {}{}",
+                taken.len(),
+                shown.join(", "),
+                if taken.len() > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    territories::add_communes(conn, id, codes)?;
+    Ok(())
+}
+
+fn unknown_error(unknown: Vec<String>) -> ApiError {
+    let mut errs = FieldErrors::default();
+    for u in unknown.into_iter().take(50) {
+        errs.add(
+            "communes",
+            "unknown_commune",
+            format!("{u} is not a known commune, EPCI or département."),
+        );
+    }
+    ApiError::validation(errs.0)
+}
+
+/// Create a territory (admin).
+#[utoipa::path(
+    tag = "administration",
+    request_body = TerritoryCreate,
+    responses(
+        (status = 201, description = "Created.", body = Territory, headers(("Location" = String, description = "URL of the territory"))),
+        (status = 403, description = "Admins only.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Name taken or a commune already served elsewhere (`territory_name_taken`, `commune_already_served`).", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = api_types::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/territories")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<TerritoryCreate>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Admin])?;
+    let b = body.into_inner();
+    let mut errs = FieldErrors::default();
+    let name = check_name(&b.name, &mut errs);
+    let tz = b.time_zone.unwrap_or_else(|| "Europe/Paris".into());
+    check_tz(&tz, &mut errs);
+    let rule = b.unreachable_rule.unwrap_or_default();
+    check_rule(&rule, &mut errs);
+    errs.finish()?;
+    let now = state.clock.now();
+    let row = TerritoryRow {
+        id: Uuid::now_v7(),
+        name: name.unwrap_or_default(),
+        time_zone: tz,
+        unreachable_min_attempts: rule.min_attempts,
+        unreachable_min_days: rule.min_days,
+        unreachable_min_channels: rule.min_channels,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let (t, count) = db::tx(&state.pool, move |conn| {
+        let (codes, unknown) = communes::expand(conn, &b.communes, &b.epcis, &b.departements)?;
+        if !unknown.is_empty() {
+            return Err(unknown_error(unknown));
+        }
+        let t = territories::insert(conn, &row).map_err(|e| {
+            if db::is_unique_violation(&e, "territories_name") {
+                ApiError::conflict("territory_name_taken", "A territory already has this name.")
+            } else {
+                e.into()
+            }
+        })?;
+        assign(conn, t.id, &codes)?;
+        let n = territories::communes_count(conn, t.id)?;
+        Ok((t, n))
+    })
+    .await?;
+    let version = t.version;
+    Ok(created(
+        format!("/api/v1/territories/{}", t.id),
+        &to_api(t, count),
+        Some(version),
+    ))
+}
+
+/// List territories (any authenticated caller: territories are not personal data).
+#[utoipa::path(
+    tag = "administration",
+    params(TerritoryQuery),
+    responses((status = 200, description = "A page of territories, by name.", body = TerritoryPage))
+)]
+#[get("/territories")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: web::Query<TerritoryQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let limit = limit(q.limit)?;
+    let after = q
+        .cursor
+        .as_deref()
+        .map(cursor::decode::<(String, Uuid)>)
+        .transpose()?;
+    let page = db::run(&state.pool, move |conn| {
+        let rows = territories::list(conn, q.q.as_deref(), after, limit + 1)?;
+        let (rows, next) = cursor::page(rows, limit, |r| (r.name.to_lowercase(), r.id));
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            let n = territories::communes_count(conn, r.id)?;
+            items.push(to_api(r, n));
+        }
+        Ok(TerritoryPage {
+            items,
+            next_cursor: next,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One territory.
+#[utoipa::path(
+    tag = "administration",
+    params(("id" = Uuid, Path, description = "Territory id")),
+    responses(
+        (status = 200, description = "The territory (`ETag` carries its version).", body = Territory),
+        (status = 404, description = "No such territory.", body = api_types::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/territories/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let (t, n) = db::run(&state.pool, move |conn| {
+        let t = territories::get(conn, id)?.ok_or_else(ApiError::not_found)?;
+        let n = territories::communes_count(conn, id)?;
+        Ok((t, n))
+    })
+    .await?;
+    let v = t.version;
+    Ok(ok_versioned(&to_api(t, n), v))
+}
+
+/// Change a territory: name, time zone, unreachable rule, communes added or removed (admin;
+/// `If-Match` required).
+#[utoipa::path(
+    tag = "administration",
+    params(
+        ("id" = Uuid, Path, description = "Territory id"),
+        ("If-Match" = String, Header, description = "The version read (`ETag`)."),
+    ),
+    request_body = TerritoryUpdate,
+    responses(
+        (status = 200, description = "Updated.", body = Territory),
+        (status = 403, description = "Admins only.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such territory.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Name taken or commune served elsewhere.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale version.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing.", body = api_types::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/territories/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: web::Json<TerritoryUpdate>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Admin])?;
+    let expected = if_match(&req)?;
+    let id = id.into_inner();
+    let b = body.into_inner();
+    let mut errs = FieldErrors::default();
+    let name = b.name.as_deref().and_then(|n| check_name(n, &mut errs));
+    if let Some(tz) = &b.time_zone {
+        check_tz(tz, &mut errs);
+    }
+    if let Some(rule) = &b.unreachable_rule {
+        check_rule(rule, &mut errs);
+    }
+    errs.finish()?;
+    let now = state.clock.now();
+    let (t, n) = db::tx(&state.pool, move |conn| {
+        let mut row = territories::get(conn, id)?.ok_or_else(ApiError::not_found)?;
+        if row.version != expected {
+            return Err(ApiError::precondition_failed());
+        }
+        if let Some(n) = name {
+            row.name = n;
+        }
+        if let Some(tz) = b.time_zone {
+            row.time_zone = tz;
+        }
+        if let Some(r) = b.unreachable_rule {
+            row.unreachable_min_attempts = r.min_attempts;
+            row.unreachable_min_days = r.min_days;
+            row.unreachable_min_channels = r.min_channels;
+        }
+        row.updated_at = now;
+        row.version += 1;
+        if !b.add_communes.is_empty() {
+            let (codes, unknown) = communes::expand(conn, &b.add_communes, &[], &[])?;
+            if !unknown.is_empty() {
+                return Err(unknown_error(unknown));
+            }
+            assign(conn, id, &codes)?;
+        }
+        if !b.remove_communes.is_empty() {
+            let (codes, _) = communes::expand(conn, &b.remove_communes, &[], &[])?;
+            territories::remove_communes(conn, id, &codes)?;
+        }
+        let t = territories::update(conn, &row, expected)
+            .map_err(|e| {
+                if db::is_unique_violation(&e, "territories_name") {
+                    ApiError::conflict("territory_name_taken", "A territory already has this name.")
+                } else {
+                    e.into()
+                }
+            })?
+            .ok_or_else(ApiError::precondition_failed)?;
+        let n = territories::communes_count(conn, id)?;
+        Ok((t, n))
+    })
+    .await?;
+    let v = t.version;
+    Ok(ok_versioned(&to_api(t, n), v))
+}
