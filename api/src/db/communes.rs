@@ -34,7 +34,8 @@ const SELECT: &str = "SELECT c.insee, c.name, c.kind, c.parent_insee, c.postal_c
     c.departement, c.epci, c.region, c.population, c.latitude, c.longitude, tc.territory_id \
     FROM communes c LEFT JOIN territory_communes tc ON tc.commune_insee = c.insee";
 
-/// Ranked autocomplete. Digits search postal codes and INSEE codes (exact first); words search
+/// Ranked autocomplete. Digits search postal codes, then INSEE codes (exact first; for a postal
+/// code, the arrondissement before its city); words search
 /// names without accents: exact name, then name prefix, then word prefix, then anywhere —
 /// larger communes first within a rank.
 pub fn search(
@@ -47,8 +48,8 @@ pub fn search(
         diesel::sql_query(format!(
             "{SELECT} WHERE c.insee LIKE $1 || '%' \
                OR EXISTS (SELECT 1 FROM unnest(c.postal_codes) p WHERE p LIKE $1 || '%') \
-             ORDER BY CASE WHEN $1 = ANY (c.postal_codes) OR c.insee = $1 THEN 0 ELSE 1 END, \
-               c.population DESC NULLS LAST, c.insee LIMIT $2"
+             ORDER BY CASE WHEN $1 = ANY (c.postal_codes) THEN 0 WHEN c.insee = $1 THEN 1 ELSE 2 END, \
+               c.kind = 'arrondissement' DESC, c.population DESC NULLS LAST, c.insee LIMIT $2"
         ))
         .bind::<Text, _>(key)
         .bind::<BigInt, _>(limit)

@@ -5,7 +5,7 @@ use rand::RngCore;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::{AdminOnly, Authorized};
 use crate::db::{self, api_clients, api_clients::ApiClientRow, cursor, structures};
 use crate::domain::roles::{check_roles, StructureFlags};
 use crate::domain::text;
@@ -52,10 +52,9 @@ fn to_api(r: ApiClientRow) -> ApiClient {
 #[post("/api-clients")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(caller): AdminOnly,
     body: web::Json<ApiClientCreate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let b = body.into_inner();
     let mut errs = FieldErrors::default();
     let name = match text::clean(&b.name) {
@@ -137,10 +136,9 @@ pub async fn create(
 #[get("/api-clients")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: AdminOnly,
     query: web::Query<ApiClientQuery>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let q = query.into_inner();
     let limit = limit(q.limit)?;
     let filter = api_clients::Filter {
@@ -176,10 +174,9 @@ pub async fn list(
 #[get("/api-clients/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: AdminOnly,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let id = id.into_inner();
     let row = db::run(&state.pool, move |conn| Ok(api_clients::get(conn, id)?))
         .await?
@@ -201,10 +198,9 @@ pub async fn get(
 #[post("/api-clients/{id}/revoke")]
 pub async fn revoke(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: AdminOnly,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let id = id.into_inner();
     let now = state.clock.now();
     let row = db::run(&state.pool, move |conn| {

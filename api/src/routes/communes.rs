@@ -54,12 +54,19 @@ pub async fn list(
     }
     let page = match text {
         Some(t) => {
-            let digits = t.chars().all(|c| c.is_ascii_digit() || c.is_whitespace());
-            let key = if digits {
-                t.chars().filter(char::is_ascii_digit).collect()
-            } else {
-                search_key(t)
-            };
+            let code: String = t
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_uppercase();
+            // Postal codes and INSEE codes (Corsica's start with 2A / 2B).
+            let digits = !code.is_empty()
+                && code.len() <= 5
+                && code.chars().enumerate().all(|(i, c)| {
+                    c.is_ascii_digit()
+                        || (i == 1 && (c == 'A' || c == 'B') && code.starts_with('2'))
+                });
+            let key = if digits { code } else { search_key(t) };
             if key.is_empty() {
                 CommunePage {
                     items: vec![],

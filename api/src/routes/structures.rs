@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::{AdminOnly, Caller};
 use crate::db::schema::{api_clients, users};
 use crate::db::{self, communes, cursor, structures, structures::StructureRow, territories};
 use crate::domain::{siret, text, vocab};
@@ -260,10 +260,9 @@ fn build_row(
 #[post("/structures")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: AdminOnly,
     body: web::Json<StructureInput>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let input = parse_input(body.into_inner())?;
     let now = state.clock.now();
     let row = db::tx(&state.pool, move |conn| {
@@ -358,12 +357,11 @@ pub async fn get(
 #[put("/structures/{id}")]
 pub async fn replace(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: AdminOnly,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: web::Json<StructureInput>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let expected = if_match(&req)?;
     let input = parse_input(body.into_inner())?;
     let id = id.into_inner();

@@ -1,11 +1,9 @@
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use api_types::{
-    Role, Territory, TerritoryCreate, TerritoryPage, TerritoryUpdate, UnreachableRule,
-};
+use api_types::{Territory, TerritoryCreate, TerritoryPage, TerritoryUpdate, UnreachableRule};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::{AdminOnly, Caller};
 use crate::db::{self, communes, cursor, territories, territories::TerritoryRow};
 use crate::domain::text::clean;
 use crate::error::{ApiError, ApiResult, FieldErrors};
@@ -137,10 +135,9 @@ fn unknown_error(unknown: Vec<String>) -> ApiError {
 #[post("/territories")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: AdminOnly,
     body: web::Json<TerritoryCreate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let b = body.into_inner();
     let mut errs = FieldErrors::default();
     let name = check_name(&b.name, &mut errs);
@@ -270,12 +267,11 @@ pub async fn get(
 #[patch("/territories/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: AdminOnly,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: web::Json<TerritoryUpdate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let expected = if_match(&req)?;
     let id = id.into_inner();
     let b = body.into_inner();

@@ -4,7 +4,7 @@ use diesel::PgConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::{password, Caller};
+use crate::auth::{password, AdminOnly, Authorized, Caller};
 use crate::db::{self, cursor, refresh_tokens, structures, territories, users, users::UserRow};
 use crate::domain::roles::{check_roles, StructureFlags};
 use crate::domain::text;
@@ -122,10 +122,9 @@ fn role_strings(roles: &[Role]) -> Vec<String> {
 #[post("/users")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: AdminOnly,
     body: web::Json<UserCreate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let b = body.into_inner();
     let mut errs = FieldErrors::default();
     let email = b.email.trim().to_lowercase();
@@ -189,10 +188,9 @@ pub async fn create(
 #[get("/users")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: AdminOnly,
     query: web::Query<UserQuery>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let q = query.into_inner();
     let limit = limit(q.limit)?;
     let filter = users::Filter {
@@ -226,10 +224,9 @@ pub async fn list(
 #[get("/users/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: AdminOnly,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let id = id.into_inner();
     let row = db::run(&state.pool, move |conn| Ok(users::get(conn, id)?))
         .await?
@@ -259,12 +256,11 @@ pub async fn get(
 #[patch("/users/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(caller): AdminOnly,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: web::Json<UserUpdate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     let expected = if_match(&req)?;
     let id = id.into_inner();
     let b = body.into_inner();
@@ -335,7 +331,6 @@ async fn set_active(
     id: Uuid,
     active: bool,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
     if !active && caller.actor.user_id() == Some(id) {
         return Err(ApiError::conflict(
             "cannot_deactivate_self",
@@ -378,7 +373,7 @@ async fn set_active(
 #[post("/users/{id}/deactivate")]
 pub async fn deactivate(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(caller): AdminOnly,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     set_active(&state, &caller, id.into_inner(), false).await
@@ -397,7 +392,7 @@ pub async fn deactivate(
 #[post("/users/{id}/reactivate")]
 pub async fn reactivate(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(caller): AdminOnly,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     set_active(&state, &caller, id.into_inner(), true).await

@@ -1,0 +1,377 @@
+//! Test harness: the real server on a random port, against a fresh database cloned from a
+//! migrated template, with a clock the test controls.
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use sas_api::clock::ManualClock;
+use sas_api::config::Settings;
+use sas_api::startup::Application;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+pub const ADMIN_EMAIL: &str = "root@sas.test";
+pub const ADMIN_PASSWORD: &str = "root-password-long";
+pub const PASSWORD: &str = "a-long-password-1";
+pub const SECRET: &str = "test-secret-of-at-least-32-bytes-long!!";
+
+pub fn admin_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+        panic!("DATABASE_URL must point at a Postgres server where databases can be created (make test sets it)")
+    })
+}
+
+/// `url` with its database name replaced.
+pub fn with_db(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let (server, _) = base.rsplit_once('/').expect("a database URL has a path");
+    format!("{server}/{db}{query}")
+}
+
+fn template_name() -> String {
+    format!("sas_tpl_{}", sas_api::db::migrations::FINGERPRINT)
+}
+
+/// Creates the migrated template once per fingerprint; concurrent test processes wait on an
+/// advisory lock. Built under a temporary name and renamed, so a crash never leaves a
+/// half-migrated template behind.
+fn ensure_template(admin: &mut PgConnection) {
+    let tpl = template_name();
+    diesel::sql_query("SELECT pg_advisory_lock(727274)")
+        .execute(admin)
+        .expect("advisory lock");
+    #[derive(diesel::QueryableByName)]
+    struct Exists {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        exists: bool,
+    }
+    let exists = diesel::sql_query(format!(
+        "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{tpl}') AS exists"
+    ))
+    .get_result::<Exists>(admin)
+    .expect("query pg_database")
+    .exists;
+    if !exists {
+        let building = format!("{tpl}_building");
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+            .execute(admin)
+            .expect("drop stale template");
+        diesel::sql_query(format!("CREATE DATABASE {building}"))
+            .execute(admin)
+            .expect("create template");
+        {
+            let mut c = PgConnection::establish(&with_db(&admin_url(), &building))
+                .expect("connect template");
+            sas_api::db::migrations::run_pending(&mut c).expect("migrate template");
+        } // connection closed: a template must have none
+        diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {tpl}"))
+            .execute(admin)
+            .expect("rename template");
+    }
+    diesel::sql_query("SELECT pg_advisory_unlock(727274)")
+        .execute(admin)
+        .expect("advisory unlock");
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub db_name: String,
+    pub db_url: String,
+    admin_token: std::sync::Mutex<Option<String>>,
+}
+
+pub fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
+        .expect("date")
+        .with_timezone(&Utc)
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(&[]).await
+    }
+
+    /// Starts the server with extra environment settings (`SAS_…` names).
+    pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+        let admin = admin_url();
+        let db_name = format!("sas_t_{}", Uuid::new_v4().simple());
+        let db_url = with_db(&admin, &db_name);
+        {
+            let mut conn = PgConnection::establish(&admin).expect("connect to DATABASE_URL");
+            ensure_template(&mut conn);
+            diesel::sql_query(format!(
+                "CREATE DATABASE {db_name} TEMPLATE {}",
+                template_name()
+            ))
+            .execute(&mut conn)
+            .expect("clone template");
+        }
+        let mut env: HashMap<String, String> = [
+            ("DATABASE_URL", db_url.as_str()),
+            ("SAS_ENV", "prod"),
+            ("SAS_BIND", "127.0.0.1:0"),
+            ("SAS_JWT_SECRET", SECRET),
+            ("SAS_DB_POOL_SIZE", "4"),
+            ("SAS_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL),
+            ("SAS_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD),
+            ("SAS_MAX_BODY_BYTES", "65536"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for (k, v) in extra {
+            env.insert(k.to_string(), v.to_string());
+        }
+        let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("settings");
+        let clock = ManualClock::new(t0());
+        let app = Application::build(settings, Arc::new(clock.clone()))
+            .await
+            .expect("server starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.server());
+        TestApp {
+            base,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            clock,
+            db_name,
+            db_url,
+            admin_token: std::sync::Mutex::new(None),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn req(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let mut r = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.req(Method::GET, path, Some(token))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.req(Method::POST, path, Some(token))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn token_request(&self, body: &Value) -> Response {
+        self.req(Method::POST, "/api/v1/auth/token", None)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Logs in and returns the whole token answer.
+    pub async fn login_full(&self, email: &str, password: &str) -> Value {
+        let res = self
+            .token_request(&json!({"grant_type": "password", "email": email, "password": password}))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "login of {email}");
+        res.json().await.expect("json")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        self.login_full(email, password).await["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string()
+    }
+
+    pub async fn admin(&self) -> String {
+        if let Some(t) = self.admin_token.lock().expect("lock").clone() {
+            return t;
+        }
+        let t = self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        *self.admin_token.lock().expect("lock") = Some(t.clone());
+        t
+    }
+
+    /// Creates a resource as admin and returns its body (asserting 201).
+    pub async fn create(&self, path: &str, body: Value) -> Value {
+        let admin = self.admin().await;
+        let res = self.post(path, &admin, &body).await;
+        let status = res.status();
+        let v: Value = res.json().await.expect("json");
+        assert_eq!(status, StatusCode::CREATED, "POST {path}: {v}");
+        v
+    }
+
+    pub async fn territory(&self, name: &str, communes: &[&str]) -> Value {
+        self.create(
+            "/api/v1/territories",
+            json!({"name": name, "communes": communes}),
+        )
+        .await
+    }
+
+    pub async fn structure(&self, body: Value) -> Value {
+        let mut b = json!({"name": "Structure", "kind": "ML"});
+        merge(&mut b, body);
+        self.create("/api/v1/structures", b).await
+    }
+
+    /// Creates a user with `roles` in `structure` (and `territory` for pilots), returns a token.
+    pub async fn user_token(
+        &self,
+        email: &str,
+        roles: &[&str],
+        structure: Option<&str>,
+        territory: Option<&str>,
+    ) -> String {
+        self.create(
+            "/api/v1/users",
+            json!({
+                "email": email, "first_name": "Test", "last_name": "User", "password": PASSWORD,
+                "roles": roles, "structure_id": structure, "territory_id": territory,
+            }),
+        )
+        .await;
+        self.login(email, PASSWORD).await
+    }
+
+    /// A small world: a territory, a SAS team, a prescriber and a receiver structure, and
+    /// one token per role.
+    pub async fn world(&self) -> World {
+        let territory = self.territory("Territoire test", &["69123", "69266"]).await;
+        let tid = territory["id"].as_str().expect("id").to_string();
+        let team = self
+            .structure(
+                json!({"name": "SAS test", "kind": "ASSO", "sas_team": true, "territory_id": tid}),
+            )
+            .await;
+        let prescriber = self
+            .structure(json!({"name": "ASE test", "kind": "ASE", "prescriber": true}))
+            .await;
+        let receiver = self
+            .structure(json!({"name": "E2C test", "kind": "E2C", "receiver": true}))
+            .await;
+        let id = |v: &Value| v["id"].as_str().expect("id").to_string();
+        let (team_id, prescriber_id, receiver_id) = (id(&team), id(&prescriber), id(&receiver));
+        World {
+            prescriber: self
+                .user_token("p@sas.test", &["prescriber"], Some(&prescriber_id), None)
+                .await,
+            counsellor: self
+                .user_token("c@sas.test", &["counsellor"], Some(&team_id), None)
+                .await,
+            receiver: self
+                .user_token("r@sas.test", &["receiver"], Some(&receiver_id), None)
+                .await,
+            pilot: self
+                .user_token("pi@sas.test", &["pilot"], None, Some(&tid))
+                .await,
+            admin: self.admin().await,
+            territory_id: tid,
+            team_id,
+            prescriber_id,
+            receiver_id,
+        }
+    }
+
+    /// A direct connection to this test's database, for assertions on stored rows.
+    pub fn db(&self) -> PgConnection {
+        PgConnection::establish(&self.db_url).expect("connect test database")
+    }
+}
+
+pub struct World {
+    pub admin: String,
+    pub prescriber: String,
+    pub counsellor: String,
+    pub receiver: String,
+    pub pilot: String,
+    pub territory_id: String,
+    pub team_id: String,
+    pub prescriber_id: String,
+    pub receiver_id: String,
+}
+
+impl World {
+    pub fn tokens(&self) -> [(&'static str, &str); 5] {
+        [
+            ("admin", self.admin.as_str()),
+            ("prescriber", self.prescriber.as_str()),
+            ("counsellor", self.counsellor.as_str()),
+            ("receiver", self.receiver.as_str()),
+            ("pilot", self.pilot.as_str()),
+        ]
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = PgConnection::establish(&admin_url()) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.db_name
+            ))
+            .execute(&mut conn);
+        }
+    }
+}
+
+pub fn merge(base: &mut Value, extra: Value) {
+    if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
+        for (k, v) in e {
+            b.insert(k, v);
+        }
+    }
+}
+
+/// Asserts a problem+json answer with `status` and `code`; returns the body.
+pub async fn problem(res: Response, status: StatusCode, code: &str) -> Value {
+    let got = res.status();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    assert_eq!(got, status, "status; body: {body}");
+    assert_eq!(ct, "application/problem+json", "content type; body: {body}");
+    assert_eq!(body["code"], code, "code; body: {body}");
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+    body
+}
+
+/// The `code`s of the field errors of a 422 body, as (field, code).
+pub fn field_codes(body: &Value) -> Vec<(String, String)> {
+    body["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or("").to_string(),
+                        e["code"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
