@@ -12,10 +12,13 @@ use crate::{page_type, Role};
 #[serde(deny_unknown_fields)]
 pub struct UnreachableRule {
     #[cfg_attr(feature = "full", schema(minimum = 1, maximum = 50))]
+    #[serde(deserialize_with = "crate::whole_i32")]
     pub min_attempts: i32,
     #[cfg_attr(feature = "full", schema(minimum = 0, maximum = 365))]
+    #[serde(deserialize_with = "crate::whole_i32")]
     pub min_days: i32,
     #[cfg_attr(feature = "full", schema(minimum = 1, maximum = 8))]
+    #[serde(deserialize_with = "crate::whole_i32")]
     pub min_channels: i32,
 }
 

@@ -9,11 +9,13 @@ pub mod admin;
 pub mod auth;
 pub mod problem;
 pub mod reference;
+pub mod referral;
 
 pub use admin::*;
 pub use auth::*;
 pub use problem::*;
 pub use reference::*;
+pub use referral::*;
 
 /// Roles a person or partner system can hold. A user's roles are bounded by its structure's
 /// flags: `prescriber` needs a prescriber structure, `receiver` a receiving one, `counsellor`
@@ -54,6 +56,21 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
+
+/// JSON Schema counts `6.0` as an integer: accept whole numbers written as floats.
+pub fn whole_i32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+    use serde::de::Error;
+    let v = f64::deserialize(d)?;
+    if v.fract() == 0.0 && v >= f64::from(i32::MIN) && v <= f64::from(i32::MAX) {
+        // Checked above: whole and in range.
+        #[allow(clippy::cast_possible_truncation)]
+        Ok(v as i32)
+    } else {
+        Err(D::Error::custom("expected a whole number"))
+    }
+}
+
+use serde::Deserialize as _;
 
 /// A page of a keyset-paginated list. `next_cursor` is opaque; pass it back as `cursor`.
 macro_rules! page_type {

@@ -19,6 +19,9 @@ pub struct Problem {
     /// Field-level validation errors (422, some 400).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// With `illegal_transition` (409): the states the caller may move this resource to now.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_transitions: Vec<String>,
 }
 
 /// One invalid field of a request.

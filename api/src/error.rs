@@ -20,6 +20,7 @@ pub struct ApiErrorInner {
     pub errors: Vec<FieldError>,
     pub retry_after: Option<u64>,
     pub allow: Option<String>,
+    pub allowed_transitions: Vec<String>,
     /// Internal cause, logged for 5xx, never sent.
     pub cause: Option<String>,
 }
@@ -35,6 +36,7 @@ impl ApiError {
             errors: Vec::new(),
             retry_after: None,
             allow: None,
+            allowed_transitions: Vec::new(),
             cause: None,
         }))
     }
@@ -140,6 +142,7 @@ impl ApiError {
             detail: self.detail.clone(),
             code: self.code.to_string(),
             errors: self.errors.clone(),
+            allowed_transitions: self.allowed_transitions.clone(),
         }
     }
 }
@@ -196,6 +199,16 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind as K, Error as E};
         match e {
             E::NotFound => ApiError::not_found(),
+            // Postgres refuses NUL characters in text: the client's input, not our fault.
+            E::DatabaseError(_, info)
+                if info.message().contains("invalid byte sequence")
+                    || info.message().contains("character not in repertoire") =>
+            {
+                ApiError::bad_request(
+                    "invalid_character",
+                    "A text contains a character that cannot be stored (NUL).",
+                )
+            }
             E::DatabaseError(K::ClosedConnection | K::UnableToSendCommand, info) => {
                 ApiError::unavailable(info.message())
             }

@@ -22,6 +22,7 @@ use utoipa::OpenApi;
         (name = "auth", description = "Tokens and the caller."),
         (name = "reference", description = "Communes and vocabularies."),
         (name = "administration", description = "Territories, structures, users and API clients."),
+        (name = "referrals", description = "Identify: referrals of young people and the counsellors' queue."),
         (name = "health", description = "Probes."),
     )
 )]
@@ -72,6 +73,18 @@ pub fn complete(mut doc: Doc) -> Doc {
     ];
     for (name, desc) in common {
         components.responses.insert(name.to_string(), problem(desc));
+    }
+    // serde rejects unknown fields of each grant; utoipa does not say so for tagged enums.
+    if let Some(RefOr::T(utoipa::openapi::schema::Schema::OneOf(one))) =
+        components.schemas.get_mut("TokenRequest")
+    {
+        for item in one.items.iter_mut() {
+            if let RefOr::T(utoipa::openapi::schema::Schema::Object(o)) = item {
+                o.additional_properties = Some(Box::new(
+                    utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+                ));
+            }
+        }
     }
     for (path, item) in doc.paths.paths.iter_mut() {
         let public = PUBLIC.contains(&path.as_str());

@@ -131,6 +131,8 @@ fn build_app(
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::REFERRER_POLICY, "no-referrer"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
+        // Personal data must not linger in caches; the SPA's static files set their own.
+        .add((header::CACHE_CONTROL, "no-store"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
         .add((
             header::CONTENT_SECURITY_POLICY,
@@ -187,6 +189,7 @@ fn build_app(
             async move { fallback(req, &methods, static_dir.as_deref()).await }
         }))
         .wrap(ErrorHandlers::new().default_handler(problemize))
+        .wrap(actix_web::middleware::Compress::default())
         .wrap(cors)
         .wrap(headers)
         .wrap(Logger::new("%a \"%r\" %s %b %Dms").exclude("/health/live"))
@@ -267,14 +270,32 @@ fn serve_spa(req: &HttpRequest, dir: &Path) -> Option<HttpResponse> {
         return None;
     }
     let candidate = dir.join(&rel);
-    let file = if candidate.is_file() {
-        candidate
+    let (file, immutable) = if candidate.is_file() {
+        let immutable = is_hashed(&candidate);
+        (candidate, immutable)
     } else {
-        dir.join("index.html")
+        (dir.join("index.html"), false)
     };
-    actix_files::NamedFile::open(file)
-        .ok()
-        .map(|f| f.into_response(req))
+    let mut res = actix_files::NamedFile::open(file).ok()?.into_response(req);
+    // Hashed build outputs never change; index.html must be revalidated to pick up a release.
+    let cache = if immutable {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static(cache),
+    );
+    Some(res)
+}
+
+/// Trunk names its outputs `name-<16 hex>.ext`.
+fn is_hashed(p: &Path) -> bool {
+    p.file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.rsplit_once('-'))
+        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Turns actix's own error answers (no body, or plain text) into problem documents.

@@ -330,3 +330,63 @@ async fn no_route_answers_a_500_to_an_empty_or_junk_body() {
         }
     }
 }
+
+#[actix_web::test]
+async fn inputs_found_by_fuzzing_get_clear_answers() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    // A NUL character cannot be stored: 400, not 500, in bodies and query strings.
+    let res = app
+        .post("/api/v1/territories", &admin, &json!({"name": "A\u{0}"}))
+        .await;
+    problem(res, StatusCode::BAD_REQUEST, "invalid_character").await;
+    problem(
+        app.get("/api/v1/structures?q=a%00", &admin).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_character",
+    )
+    .await;
+    let res = app
+        .token_request(&json!({"grant_type": "password", "email": "a\u{0}@x.org", "password": "xxxxxxxxxxxxxx"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // An empty cursor is no cursor.
+    assert_eq!(
+        app.get("/api/v1/territories?cursor=", &admin)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // 6.0 is a whole number.
+    let res = app
+        .post(
+            "/api/v1/territories",
+            &admin,
+            &json!({"name": "T", "unreachable_rule": {"min_attempts": 5.0, "min_days": 21, "min_channels": 2}}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let t: Value = res.json().await.unwrap();
+    // If-Match: * matches the current version.
+    let res = app
+        .req(
+            Method::PATCH,
+            &format!("/api/v1/territories/{}", t["id"].as_str().unwrap()),
+            Some(&admin),
+        )
+        .header("if-match", "*")
+        .json(&json!({"name": "T2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // A JSON null logout body is an empty one.
+    let res = app
+        .req(Method::POST, "/api/v1/auth/logout", None)
+        .header("content-type", "application/json")
+        .body("null")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+}

@@ -5,5 +5,6 @@ mod auth;
 mod errors;
 mod openapi;
 mod reference;
+mod referrals;
 mod roles;
 mod support;

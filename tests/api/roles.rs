@@ -89,7 +89,11 @@ async fn only_admins_administer() {
                     "{role} {method} {path}"
                 );
             } else {
-                assert_eq!(res.status(), StatusCode::FORBIDDEN, "{role} {method} {path}");
+                assert_eq!(
+                    res.status(),
+                    StatusCode::FORBIDDEN,
+                    "{role} {method} {path}"
+                );
                 problem(res, StatusCode::FORBIDDEN, "forbidden").await;
             }
         }

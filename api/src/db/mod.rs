@@ -7,14 +7,19 @@ use diesel::r2d2::{ConnectionManager, Pool as R2d2Pool};
 
 use crate::error::{ApiError, ApiResult};
 
+pub mod access_logs;
 pub mod api_clients;
 pub mod communes;
+pub mod events;
+pub mod idempotency;
 pub mod migrations;
+pub mod referrals;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod structures;
 pub mod territories;
 pub mod users;
+pub mod youths;
 
 pub type Pool = R2d2Pool<ConnectionManager<PgConnection>>;
 

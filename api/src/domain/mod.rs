@@ -1,5 +1,7 @@
 //! Domain rules, apart from HTTP and the database: plain functions and types with unit tests.
+pub mod referral;
 pub mod roles;
 pub mod siret;
 pub mod text;
 pub mod vocab;
+pub mod youth;

@@ -147,6 +147,7 @@ pub async fn list(
         after: q
             .cursor
             .as_deref()
+            .filter(|c| !c.is_empty())
             .map(cursor::decode::<(DateTime<Utc>, Uuid)>)
             .transpose()?,
     };

@@ -82,7 +82,8 @@ pub async fn logout(
     req: HttpRequest,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let parsed: LogoutRequest = if body.iter().all(u8::is_ascii_whitespace) {
+    let trimmed = body.trim_ascii();
+    let parsed: LogoutRequest = if trimmed.is_empty() || trimmed == b"null" {
         LogoutRequest::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| crate::startup::json_error_from_serde(&e))?

@@ -87,6 +87,7 @@ pub async fn list(
             let after = q
                 .cursor
                 .as_deref()
+                .filter(|c| !c.is_empty())
                 .map(cursor::decode::<String>)
                 .transpose()?;
             let filter = communes::Filter {

@@ -5,7 +5,9 @@ pub mod api_clients;
 pub mod auth;
 pub mod communes;
 pub mod health;
+pub mod idempotency;
 pub mod me;
+pub mod referrals;
 pub mod structures;
 pub mod support;
 pub mod territories;
@@ -38,7 +40,14 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(api_clients::create)
         .service(api_clients::list)
         .service(api_clients::get)
-        .service(api_clients::revoke);
+        .service(api_clients::revoke)
+        .service(referrals::create)
+        .service(referrals::list)
+        .service(referrals::get)
+        .service(referrals::update)
+        .service(referrals::transition)
+        .service(referrals::assign)
+        .service(referrals::timeline);
 }
 
 /// Health probes, outside the versioned API.

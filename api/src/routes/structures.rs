@@ -299,7 +299,12 @@ pub async fn list(
         prescriber: q.prescriber,
         receiver: q.receiver,
         sas_team: q.sas_team,
-        after: q.cursor.as_deref().map(cursor::decode).transpose()?,
+        after: q
+            .cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(cursor::decode)
+            .transpose()?,
     };
     let rows = db::run(&state.pool, move |conn| {
         Ok(structures::list(conn, &filter, limit + 1)?)
@@ -368,9 +373,7 @@ pub async fn replace(
     let now = state.clock.now();
     let row = db::tx(&state.pool, move |conn| {
         let old = structures::get(conn, id)?.ok_or_else(ApiError::not_found)?;
-        if old.version != expected {
-            return Err(ApiError::precondition_failed());
-        }
+        let expected = expected.check(old.version)?;
         let row = build_row(conn, input, id, now, old.created_at, old.version + 1)?;
         for (flag, was, now_set, role) in [
             ("prescriber", old.prescriber, row.prescriber, Role::Prescriber),

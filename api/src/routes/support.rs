@@ -29,8 +29,26 @@ pub fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
-/// The version a client read, from `If-Match` (428 when absent, 412 when unparsable).
-pub fn if_match(req: &HttpRequest) -> ApiResult<i32> {
+/// `If-Match`: the version a client read, or `*` (any current version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precondition {
+    Any,
+    Version(i32),
+}
+
+impl Precondition {
+    /// The version to write against: 412 when the client's is not `current`.
+    pub fn check(self, current: i32) -> ApiResult<i32> {
+        match self {
+            Precondition::Any => Ok(current),
+            Precondition::Version(v) if v == current => Ok(v),
+            Precondition::Version(_) => Err(ApiError::precondition_failed()),
+        }
+    }
+}
+
+/// Reads `If-Match` (428 when absent, 412 when unparsable).
+pub fn if_match(req: &HttpRequest) -> ApiResult<Precondition> {
     let raw = req
         .headers()
         .get(header::IF_MATCH)
@@ -38,9 +56,13 @@ pub fn if_match(req: &HttpRequest) -> ApiResult<i32> {
         .to_str()
         .map_err(|_| ApiError::precondition_failed())?
         .trim();
+    if raw == "*" {
+        return Ok(Precondition::Any);
+    }
     let raw = raw.strip_prefix("W/").unwrap_or(raw);
     raw.trim_matches('"')
         .parse()
+        .map(Precondition::Version)
         .map_err(|_| ApiError::precondition_failed())
 }
 

@@ -200,6 +200,7 @@ pub async fn list(
     let after = q
         .cursor
         .as_deref()
+        .filter(|c| !c.is_empty())
         .map(cursor::decode::<(String, Uuid)>)
         .transpose()?;
     let page = db::run(&state.pool, move |conn| {
@@ -287,9 +288,7 @@ pub async fn update(
     let now = state.clock.now();
     let (t, n) = db::tx(&state.pool, move |conn| {
         let mut row = territories::get(conn, id)?.ok_or_else(ApiError::not_found)?;
-        if row.version != expected {
-            return Err(ApiError::precondition_failed());
-        }
+        let expected = expected.check(row.version)?;
         if let Some(n) = name {
             row.name = n;
         }

@@ -198,7 +198,12 @@ pub async fn list(
         structure_id: q.structure_id,
         role: q.role.map(|r| r.as_str().to_string()),
         active: q.active,
-        after: q.cursor.as_deref().map(cursor::decode).transpose()?,
+        after: q
+            .cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(cursor::decode)
+            .transpose()?,
     };
     let rows = db::run(&state.pool, move |conn| {
         Ok(users::list(conn, &filter, limit + 1)?)
@@ -289,9 +294,7 @@ pub async fn update(
     let self_id = caller.actor.user_id();
     let row = db::tx(&state.pool, move |conn| {
         let mut row = users::get(conn, id)?.ok_or_else(ApiError::not_found)?;
-        if row.version != expected {
-            return Err(ApiError::precondition_failed());
-        }
+        let expected = expected.check(row.version)?;
         if let Some(f) = first {
             row.first_name = f;
         }

@@ -1,0 +1,98 @@
+import { expect, test } from '@playwright/test';
+import { ACCOUNTS, checkPage, login, logout, submitLogin, watchErrors } from './helpers';
+
+test.describe('Connexion', () => {
+  test('the login page is reachable and accessible', async ({ page }) => {
+    const errors = watchErrors(page);
+    const response = await page.goto('/');
+    // Served by the API under its strict CSP: the app starts without any inline script.
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(await page.locator('script:not([src])').count()).toBe(0);
+    await expect(page).toHaveURL(/\/connexion$/);
+    await expect(page).toHaveTitle('Connexion à SAS – SAS');
+    await checkPage(page, '01-connexion');
+    expect(errors).toEqual([]);
+  });
+
+  test('a wrong password is refused with a French message', async ({ page }) => {
+    await login(page, ACCOUNTS.prescriber, 'mauvais-mot-de-passe', false);
+    await expect(page.getByRole('alert')).toContainText('Adresse électronique ou mot de passe incorrect.');
+    await expect(page.getByLabel('Adresse électronique')).toHaveValue(ACCOUNTS.prescriber);
+    await checkPage(page, '02-connexion-erreur');
+  });
+
+  const homes = [
+    { role: 'prescriber', email: ACCOUNTS.prescriber, url: /\/signalements$/, heading: 'Mes signalements', nav: ['Mes signalements', 'Signaler un jeune'], shot: '03-accueil-prescripteur' },
+    { role: 'counsellor', email: ACCOUNTS.counsellor, url: /\/file-attente$/, heading: 'File d’attente du territoire', nav: ['File d’attente'], shot: '04-accueil-aiguilleur' },
+    { role: 'receiver', email: ACCOUNTS.receiver, url: /\/relais$/, heading: 'Demandes de relais', nav: ['Demandes de relais'], shot: '05-accueil-accueil' },
+    { role: 'pilot', email: ACCOUNTS.pilot, url: /\/pilotage$/, heading: 'Pilotage du territoire', nav: ['Pilotage'], shot: '06-accueil-pilote' },
+    { role: 'admin', email: ACCOUNTS.admin, url: /\/admin\/structures$/, heading: 'Structures', nav: ['Structures', 'Comptes'], shot: '07-accueil-admin' },
+  ];
+  for (const h of homes) {
+    test(`the ${h.role} logs in, sees their home and only their menu, and logs out`, async ({ page }) => {
+      const errors = watchErrors(page);
+      await login(page, h.email);
+      await expect(page).toHaveURL(h.url);
+      await expect(page.getByRole('heading', { level: 1, name: h.heading })).toBeVisible();
+      const menu = page.getByRole('navigation', { name: 'Menu principal' });
+      await expect(menu.getByRole('link')).toHaveText(h.nav);
+      await checkPage(page, h.shot);
+      await logout(page);
+      await expect(page.getByRole('status').or(page.locator('.fr-alert'))).toContainText('Vous êtes déconnecté.');
+      // Logged out for real: a protected page leads back to the login page.
+      await page.goto('/signalements');
+      await expect(page).toHaveURL(/\/connexion$/);
+      expect(errors).toEqual([]);
+    });
+  }
+
+  test('the session survives a reload with no token in web storage', async ({ page, context }) => {
+    await login(page, ACCOUNTS.prescriber);
+    await expect(page).toHaveURL(/\/signalements$/);
+    const storage = await page.evaluate(() => ({ local: { ...localStorage }, session: { ...sessionStorage } }));
+    expect(Object.keys(storage.local)).toEqual([]);
+    expect(JSON.stringify(storage.session)).not.toMatch(/eyJ|token/i);
+    const cookies = await context.cookies();
+    const refresh = cookies.find((c) => c.name === 'sas_refresh');
+    expect(refresh?.httpOnly).toBe(true);
+    expect(refresh?.sameSite).toBe('Strict');
+    expect(refresh?.path).toBe('/api/v1/auth');
+    expect(await page.evaluate(() => document.cookie)).not.toContain('sas_refresh');
+
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'Mes signalements' })).toBeVisible();
+    await page.goto('/signalements/nouveau');
+    await expect(page.getByRole('heading', { level: 1, name: 'Signaler un jeune' })).toBeVisible();
+
+    await logout(page);
+    await page.reload();
+    await expect(page).toHaveURL(/\/connexion$/);
+  });
+
+  test('a deep link asked while logged out opens after login', async ({ page }) => {
+    await page.goto('/signalements/nouveau');
+    await expect(page).toHaveURL(/\/connexion$/);
+    await submitLogin(page, ACCOUNTS.prescriber);
+    await expect(page).toHaveURL(/\/signalements\/nouveau$/);
+  });
+
+  test('a user with two roles switches between them', async ({ page }) => {
+    await login(page, ACCOUNTS.missionLocale);
+    await expect(page).toHaveURL(/\/signalements$/);
+    const role = page.getByLabel('Rôle actif');
+    await expect(role).toHaveValue('prescriber');
+    await role.selectOption('receiver');
+    await expect(page).toHaveURL(/\/relais$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Demandes de relais' })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link')).toHaveText(['Demandes de relais']);
+    await checkPage(page, '08-changement-de-role');
+    // The prescriber's pages are closed while the receiver role is active…
+    await page.goto('/signalements/nouveau');
+    await expect(page.getByRole('heading', { level: 1, name: 'Accès non autorisé' })).toBeVisible();
+    // …and the active role survives a reload.
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/relais$/);
+    await page.getByLabel('Rôle actif').selectOption('prescriber');
+    await expect(page).toHaveURL(/\/signalements$/);
+  });
+});

@@ -1,0 +1,263 @@
+//! Every call to the SAS API goes through [`request`]: it adds the access token, renews the
+//! session once on a 401 (the refresh token is the HttpOnly cookie `sas_refresh`, never seen
+//! here), and turns failures into one [`ApiError`] with a French message.
+//!
+//! The access token lives in memory only (never in `localStorage`): a reload renews it from
+//! the cookie.
+use std::cell::RefCell;
+
+use api_types::{LogoutRequest, Me, TokenRequest, TokenResponse};
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use yew::Callback;
+
+pub use crate::logic::error::ApiError;
+
+const TOKEN_PATH: &str = "/api/v1/auth/token";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+}
+
+/// A successful answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_json::from_str(&self.body).map_err(|_| ApiError::Decode)
+    }
+}
+
+/// What the transport saw, before error mapping.
+struct RawReply {
+    status: u16,
+    body: String,
+    retry_after: Option<u64>,
+}
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, bool>>;
+
+thread_local! {
+    static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    static REFRESHING: RefCell<Option<RefreshFuture>> = const { RefCell::new(None) };
+    static ON_EXPIRED: RefCell<Option<Callback<()>>> = const { RefCell::new(None) };
+}
+
+fn token() -> Option<String> {
+    ACCESS_TOKEN.with(|t| t.borrow().clone())
+}
+
+fn set_token(v: Option<String>) {
+    ACCESS_TOKEN.with(|t| *t.borrow_mut() = v);
+}
+
+/// Called when the session is lost (refresh refused): the app then shows the login page.
+pub fn on_session_expired(cb: Callback<()>) {
+    ON_EXPIRED.with(|c| *c.borrow_mut() = Some(cb));
+}
+
+/// The one request helper. `body` is JSON; `if_match` is the version read (`ETag`).
+pub async fn request(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    if_match: Option<i32>,
+) -> Result<Reply, ApiError> {
+    let first = transport(method, path, body.clone(), if_match, token()).await?;
+    let raw = if first.status == 401 {
+        // Renew once (shared by concurrent callers: the refresh token is single-use).
+        if refresh().await {
+            transport(method, path, body, if_match, token()).await?
+        } else {
+            expire();
+            return Err(ApiError::SessionExpired);
+        }
+    } else {
+        first
+    };
+    if raw.status == 401 {
+        expire();
+        return Err(ApiError::SessionExpired);
+    }
+    finish(raw)
+}
+
+fn finish(raw: RawReply) -> Result<Reply, ApiError> {
+    if raw.status >= 400 {
+        Err(ApiError::from_response(
+            raw.status,
+            &raw.body,
+            raw.retry_after,
+        ))
+    } else {
+        Ok(Reply {
+            status: raw.status,
+            body: raw.body,
+        })
+    }
+}
+
+fn expire() {
+    set_token(None);
+    if let Some(cb) = ON_EXPIRED.with(|c| c.borrow().clone()) {
+        cb.emit(());
+    }
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    request(Method::Get, path, None, None).await?.json()
+}
+
+pub async fn send<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: &B,
+    if_match: Option<i32>,
+) -> Result<T, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    request(method, path, Some(json), if_match).await?.json()
+}
+
+/// A POST whose answer body is not needed (actions such as deactivate).
+pub async fn post_action(path: &str) -> Result<Reply, ApiError> {
+    request(Method::Post, path, None, None).await
+}
+
+/// Logs in with email and password; the refresh token is set as the HttpOnly cookie.
+pub async fn login(email: &str, password: &str) -> Result<Me, ApiError> {
+    let body = TokenRequest::Password {
+        email: email.trim().to_string(),
+        password: password.to_string(),
+        use_cookie: true,
+    };
+    let json = serde_json::to_string(&body).map_err(|_| ApiError::Decode)?;
+    let raw = transport(Method::Post, TOKEN_PATH, Some(json), None, None).await?;
+    let tokens: TokenResponse = finish(raw)?.json()?;
+    set_token(Some(tokens.access_token));
+    get::<Me>("/api/v1/me").await
+}
+
+/// Renews the session from the cookie (page reload); `None` when there is none to renew.
+pub async fn restore() -> Option<Me> {
+    if !refresh().await {
+        return None;
+    }
+    get::<Me>("/api/v1/me").await.ok()
+}
+
+/// Asks for a new access token with the `sas_refresh` cookie; one request at a time.
+async fn refresh() -> bool {
+    let fut = REFRESHING.with(|r| {
+        r.borrow_mut()
+            .get_or_insert_with(|| {
+                async {
+                    let ok = refresh_once().await;
+                    REFRESHING.with(|r| *r.borrow_mut() = None);
+                    ok
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    });
+    fut.await
+}
+
+async fn refresh_once() -> bool {
+    let body = TokenRequest::RefreshToken {
+        refresh_token: None,
+        use_cookie: true,
+    };
+    let Ok(json) = serde_json::to_string(&body) else {
+        return false;
+    };
+    match transport(Method::Post, TOKEN_PATH, Some(json), None, None).await {
+        Ok(raw) if raw.status == 200 => match serde_json::from_str::<TokenResponse>(&raw.body) {
+            Ok(t) => {
+                set_token(Some(t.access_token));
+                true
+            }
+            Err(_) => false,
+        },
+        _ => false,
+    }
+}
+
+/// Logs out: revokes the refresh token (cookie cleared by the server) and forgets the token.
+pub async fn logout() {
+    if let Ok(json) = serde_json::to_string(&LogoutRequest::default()) {
+        let _ = transport(
+            Method::Post,
+            "/api/v1/auth/logout",
+            Some(json),
+            None,
+            token(),
+        )
+        .await;
+    }
+    set_token(None);
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn transport(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    if_match: Option<i32>,
+    bearer: Option<String>,
+) -> Result<RawReply, ApiError> {
+    use gloo_net::http::Request;
+    let mut b = match method {
+        Method::Get => Request::get(path),
+        Method::Post => Request::post(path),
+        Method::Put => Request::put(path),
+        Method::Patch => Request::patch(path),
+    }
+    .header("Accept", "application/json, application/problem+json");
+    if let Some(t) = bearer {
+        b = b.header("Authorization", &format!("Bearer {t}"));
+    }
+    if let Some(v) = if_match {
+        b = b.header("If-Match", &format!("\"{v}\""));
+    }
+    let req = match body {
+        Some(json) => b
+            .header("Content-Type", "application/json")
+            .body(json)
+            .map_err(|_| ApiError::Network)?,
+        None => b.build().map_err(|_| ApiError::Network)?,
+    };
+    let res = req.send().await.map_err(|_| ApiError::Network)?;
+    let status = res.status();
+    let retry_after = res
+        .headers()
+        .get("Retry-After")
+        .and_then(|v| v.trim().parse().ok());
+    let body = res.text().await.unwrap_or_default();
+    Ok(RawReply {
+        status,
+        body,
+        retry_after,
+    })
+}
+
+/// On the host there is no browser: every call fails as if offline.
+#[cfg(not(target_arch = "wasm32"))]
+async fn transport(
+    _method: Method,
+    _path: &str,
+    _body: Option<String>,
+    _if_match: Option<i32>,
+    _bearer: Option<String>,
+) -> Result<RawReply, ApiError> {
+    Err(ApiError::Network)
+}

@@ -1,0 +1,231 @@
+//! The app root: routes, session restore, page frame, role guard.
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api;
+use crate::components::feedback::Loading;
+use crate::components::layout::{Footer, Header, SkipLinks};
+use crate::logic::access::{self, Area};
+use crate::pages;
+use crate::platform;
+use crate::session::{use_auth, Auth, AuthAction, AuthContext};
+
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/connexion")]
+    Login,
+    #[at("/signalements")]
+    Referrals,
+    #[at("/signalements/nouveau")]
+    NewReferral,
+    #[at("/file-attente")]
+    Queue,
+    #[at("/dossiers/:id")]
+    Referral { id: String },
+    #[at("/relais")]
+    Relays,
+    #[at("/pilotage")]
+    Steering,
+    #[at("/admin/structures")]
+    Structures,
+    #[at("/admin/structures/nouvelle")]
+    NewStructure,
+    #[at("/admin/structures/:id")]
+    Structure { id: String },
+    #[at("/admin/comptes")]
+    Users,
+    #[at("/admin/comptes/nouveau")]
+    NewUser,
+    #[at("/admin/comptes/:id")]
+    User { id: String },
+    #[at("/accessibilite")]
+    Accessibility,
+    #[at("/donnees-personnelles")]
+    Privacy,
+    #[not_found]
+    #[at("/introuvable")]
+    NotFound,
+}
+
+impl Route {
+    /// The area a route belongs to (`None`: open to everyone).
+    fn area(&self) -> Option<Area> {
+        match self {
+            Route::Referrals | Route::NewReferral => Some(Area::Referrals),
+            Route::Queue => Some(Area::Queue),
+            Route::Referral { .. } => Some(Area::Referral),
+            Route::Relays => Some(Area::Relays),
+            Route::Steering => Some(Area::Steering),
+            Route::Structures
+            | Route::NewStructure
+            | Route::Structure { .. }
+            | Route::Users
+            | Route::NewUser
+            | Route::User { .. } => Some(Area::Admin),
+            Route::Home
+            | Route::Login
+            | Route::Accessibility
+            | Route::Privacy
+            | Route::NotFound => None,
+        }
+    }
+
+    pub fn home_of(role: api_types::Role) -> Route {
+        Route::recognize(access::home_path(role)).unwrap_or(Route::Home)
+    }
+}
+
+thread_local! {
+    /// Where to go back after logging in (the page that asked for a session).
+    static NEXT: std::cell::RefCell<Option<Route>> = const { std::cell::RefCell::new(None) };
+}
+
+pub fn take_next() -> Option<Route> {
+    NEXT.with(|n| n.borrow_mut().take())
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let auth = use_reducer(|| Auth::Checking);
+
+    // Renew the session from the refresh cookie once, at start; the token stays in memory.
+    use_effect_with((), {
+        let auth = auth.clone();
+        move |_| {
+            let expired = auth.clone();
+            api::on_session_expired(Callback::from(move |_| {
+                expired.dispatch(AuthAction::SignedOut(Some(
+                    "Votre session a expiré. Reconnectez-vous pour continuer.".into(),
+                )));
+            }));
+            yew::platform::spawn_local(async move {
+                match api::restore().await {
+                    Some(me) => auth.dispatch(AuthAction::SignedIn(me)),
+                    None => auth.dispatch(AuthAction::SignedOut(None)),
+                }
+            });
+        }
+    });
+
+    html! {
+        <ContextProvider<AuthContext> context={auth}>
+            <BrowserRouter>
+                <Shell />
+            </BrowserRouter>
+        </ContextProvider<AuthContext>>
+    }
+}
+
+#[function_component(Shell)]
+fn shell() -> Html {
+    let route = use_route::<Route>().unwrap_or(Route::NotFound);
+    let first = use_mut_ref(|| true);
+
+    // Move the focus to the page heading on navigation, so screen readers announce the new page.
+    use_effect_with(route.clone(), move |_| {
+        if *first.borrow() {
+            *first.borrow_mut() = false;
+            if let Some(ms) = platform::since_start_ms() {
+                mark_first_render(ms);
+            }
+        } else {
+            platform::focus_page_heading("titre-page");
+        }
+    });
+
+    html! {
+        <>
+            <SkipLinks />
+            <Header />
+            <main role="main" id="contenu" tabindex="-1" class="sas-main">
+                <div class="fr-container fr-py-5w">
+                    <Guarded route={route} />
+                </div>
+            </main>
+            <Footer />
+        </>
+    }
+}
+
+/// Records the time of the first render for the performance measurement
+/// (`docs/frontend-performance.md`), on the document element.
+fn mark_first_render(ms: f64) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = el.set_attribute("data-first-render-ms", &(ms.round() as i64).to_string());
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = ms;
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GuardedProps {
+    route: Route,
+}
+
+/// Shows the page if the active role may see it; the login page when signed out;
+/// a "no access" page otherwise.
+#[function_component(Guarded)]
+fn guarded(p: &GuardedProps) -> Html {
+    let auth = use_auth();
+    let route = p.route.clone();
+    match &*auth {
+        Auth::Checking => html! { <Loading text="Ouverture de votre session…" /> },
+        Auth::Anonymous { .. } => {
+            if route.area().is_some() {
+                NEXT.with(|n| *n.borrow_mut() = Some(route.clone()));
+                html! { <Redirect<Route> to={Route::Login} /> }
+            } else if route == Route::Home {
+                html! { <Redirect<Route> to={Route::Login} /> }
+            } else {
+                render(route)
+            }
+        }
+        Auth::SignedIn { role, .. } => {
+            if matches!(route, Route::Home | Route::Login) {
+                let to = take_next()
+                    .filter(|r| r.area().is_some_and(|a| access::allowed(*role, a)))
+                    .unwrap_or_else(|| Route::home_of(*role));
+                html! { <Redirect<Route> {to} /> }
+            } else if route.area().is_some_and(|a| !access::allowed(*role, a)) {
+                html! { <pages::Forbidden /> }
+            } else {
+                render(route)
+            }
+        }
+    }
+}
+
+fn render(route: Route) -> Html {
+    match route {
+        Route::Home | Route::Login => html! { <pages::login::Login /> },
+        Route::Referrals => html! { <pages::referrals::MyReferrals /> },
+        Route::NewReferral => html! { <pages::new_referral::NewReferral /> },
+        Route::Queue => html! { <pages::queue::Queue /> },
+        Route::Referral { id } => html! { <pages::referral::ReferralPage {id} /> },
+        Route::Relays => html! { <pages::Relays /> },
+        Route::Steering => html! { <pages::Steering /> },
+        Route::Structures => html! { <pages::admin_structures::Structures /> },
+        Route::NewStructure => {
+            html! { <pages::admin_structures::StructureEdit id={None::<String>} /> }
+        }
+        Route::Structure { id } => {
+            html! { <pages::admin_structures::StructureEdit id={Some(id)} /> }
+        }
+        Route::Users => html! { <pages::admin_users::Users /> },
+        Route::NewUser => html! { <pages::admin_users::UserEdit id={None::<String>} /> },
+        Route::User { id } => html! { <pages::admin_users::UserEdit id={Some(id)} /> },
+        Route::Accessibility => html! { <pages::Accessibility /> },
+        Route::Privacy => html! { <pages::Privacy /> },
+        Route::NotFound => html! { <pages::NotFound /> },
+    }
+}

@@ -1,0 +1,8 @@
+//! Reusable pieces of the interface, in DSFR markup.
+pub mod badges;
+pub mod commune;
+pub mod feedback;
+pub mod fields;
+pub mod layout;
+pub mod link;
+pub mod thematiques;

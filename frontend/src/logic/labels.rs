@@ -1,0 +1,242 @@
+//! French labels of the API's codes (the same wording as the server's vocabularies).
+use api_types::{
+    Channel, ConsentMethod, ConsentScope, ContactChannel, HoldReason, Outcome, ReasonCode, Role,
+    Status,
+};
+
+pub fn role(r: Role) -> &'static str {
+    match r {
+        Role::Admin => "Administrateur",
+        Role::Prescriber => "Prescripteur",
+        Role::Counsellor => "Aiguilleur",
+        Role::Receiver => "Structure d’accueil",
+        Role::Pilot => "Pilote",
+    }
+}
+
+pub fn status(s: Status) -> &'static str {
+    match s {
+        Status::PendingModeration => "À modérer",
+        Status::Submitted => "Signalé",
+        Status::Contacting => "Prise de contact",
+        Status::Unreachable => "Injoignable",
+        Status::Diagnosis => "Diagnostic",
+        Status::Relaying => "Relai en cours",
+        Status::Followed => "Suivi",
+        Status::OnHold => "En pause",
+        Status::Closed => "Clos",
+    }
+}
+
+/// DSFR badge modifier of a status.
+pub fn status_badge(s: Status) -> &'static str {
+    match s {
+        Status::PendingModeration | Status::Submitted => "fr-badge--new",
+        Status::Contacting | Status::Diagnosis | Status::Relaying => "fr-badge--info",
+        Status::Unreachable | Status::OnHold => "fr-badge--warning",
+        Status::Followed => "fr-badge--success",
+        Status::Closed => "",
+    }
+}
+
+/// Statuses a list can be filtered on, in lifecycle order.
+pub const STATUSES: [Status; 9] = [
+    Status::PendingModeration,
+    Status::Submitted,
+    Status::Contacting,
+    Status::Unreachable,
+    Status::Diagnosis,
+    Status::Relaying,
+    Status::Followed,
+    Status::OnHold,
+    Status::Closed,
+];
+
+/// The API code of a status (query parameters).
+pub fn status_code(s: Status) -> &'static str {
+    match s {
+        Status::PendingModeration => "pending_moderation",
+        Status::Submitted => "submitted",
+        Status::Contacting => "contacting",
+        Status::Unreachable => "unreachable",
+        Status::Diagnosis => "diagnosis",
+        Status::Relaying => "relaying",
+        Status::Followed => "followed",
+        Status::OnHold => "on_hold",
+        Status::Closed => "closed",
+    }
+}
+
+pub fn status_from_code(code: &str) -> Option<Status> {
+    STATUSES.into_iter().find(|s| status_code(*s) == code)
+}
+
+pub const REASONS: [ReasonCode; 6] = [
+    ReasonCode::AseExit,
+    ReasonCode::JudicialMeasureEnd,
+    ReasonCode::SchoolDropout,
+    ReasonCode::ProgrammeEnd,
+    ReasonCode::RightsEnd,
+    ReasonCode::Other,
+];
+
+pub fn reason(r: ReasonCode) -> &'static str {
+    match r {
+        ReasonCode::AseExit => "Sortie de l’Aide sociale à l’enfance",
+        ReasonCode::JudicialMeasureEnd => "Fin de mesure judiciaire",
+        ReasonCode::SchoolDropout => "Décrochage scolaire",
+        ReasonCode::ProgrammeEnd => "Fin de programme ou de dispositif",
+        ReasonCode::RightsEnd => "Fin de droits",
+        ReasonCode::Other => "Autre motif",
+    }
+}
+
+pub fn reason_code(r: ReasonCode) -> &'static str {
+    match r {
+        ReasonCode::AseExit => "ase_exit",
+        ReasonCode::JudicialMeasureEnd => "judicial_measure_end",
+        ReasonCode::SchoolDropout => "school_dropout",
+        ReasonCode::ProgrammeEnd => "programme_end",
+        ReasonCode::RightsEnd => "rights_end",
+        ReasonCode::Other => "other",
+    }
+}
+
+pub fn reason_from_code(code: &str) -> Option<ReasonCode> {
+    REASONS.into_iter().find(|r| reason_code(*r) == code)
+}
+
+pub fn outcome(o: Outcome) -> &'static str {
+    match o {
+        Outcome::TakenInCharge => "Pris en charge",
+        Outcome::PositiveExit => "Sortie positive",
+        Outcome::Declined => "Refus du jeune",
+        Outcome::Unreachable => "Injoignable",
+        Outcome::MovedAway => "Parti du territoire",
+        Outcome::Duplicate => "Doublon",
+        Outcome::Withdrawn => "Retiré par le prescripteur",
+        Outcome::EnteredInError => "Saisi par erreur",
+    }
+}
+
+pub fn hold_reason(h: HoldReason) -> &'static str {
+    match h {
+        HoldReason::TemporarilyUnavailable => "Temporairement indisponible",
+        HoldReason::WaitingList => "Liste d’attente",
+        HoldReason::YouthRequest => "À la demande du jeune",
+        HoldReason::Other => "Autre",
+    }
+}
+
+pub fn channel(c: Channel) -> &'static str {
+    match c {
+        Channel::Institutional => "Structure prescriptrice",
+        Channel::FieldActor => "Acteur de terrain",
+        Channel::Relative => "Proche",
+        Channel::SelfReferral => "Le jeune lui-même",
+    }
+}
+
+pub const CONTACT_CHANNELS: [ContactChannel; 6] = [
+    ContactChannel::Phone,
+    ContactChannel::Sms,
+    ContactChannel::Email,
+    ContactChannel::Letter,
+    ContactChannel::HomeVisit,
+    ContactChannel::ViaPrescriber,
+];
+
+pub fn contact_channel(c: ContactChannel) -> &'static str {
+    match c {
+        ContactChannel::Phone => "Téléphone",
+        ContactChannel::Sms => "SMS",
+        ContactChannel::Email => "Courriel",
+        ContactChannel::Letter => "Courrier",
+        ContactChannel::HomeVisit => "Visite à domicile",
+        ContactChannel::ViaPrescriber => "Par le prescripteur",
+    }
+}
+
+pub fn contact_channel_code(c: ContactChannel) -> &'static str {
+    match c {
+        ContactChannel::Phone => "phone",
+        ContactChannel::Sms => "sms",
+        ContactChannel::Email => "email",
+        ContactChannel::Letter => "letter",
+        ContactChannel::HomeVisit => "home_visit",
+        ContactChannel::ViaPrescriber => "via_prescriber",
+    }
+}
+
+pub fn consent_method(m: ConsentMethod) -> &'static str {
+    match m {
+        ConsentMethod::Oral => "À l’oral",
+        ConsentMethod::Written => "Par écrit",
+    }
+}
+
+pub fn consent_scope(s: ConsentScope) -> &'static str {
+    match s {
+        ConsentScope::SasContact => "Être contacté par l’équipe SAS",
+        ConsentScope::ShareWithReceiver => {
+            "Partager sa situation avec la structure qui l’accompagnera"
+        }
+    }
+}
+
+/// A timeline entry in plain French.
+pub fn event(kind: &str, to: Option<Status>) -> String {
+    match (kind, to) {
+        ("created", _) | ("submitted", _) => "Signalement reçu".to_string(),
+        ("status_changed", Some(Status::Contacting)) => "Pris en charge par l’équipe SAS".into(),
+        ("status_changed", Some(s)) => format!("Statut : {}", status(s)),
+        ("assigned", _) => "Dossier attribué".to_string(),
+        ("corrected", _) => "Signalement corrigé".to_string(),
+        ("contact_attempt", _) => "Tentative de contact".to_string(),
+        ("diagnostic_saved", _) => "Diagnostic enregistré".to_string(),
+        ("relay_requested", _) => "Relai demandé".to_string(),
+        ("checkpoint_answered", _) => "Point de suivi renseigné".to_string(),
+        (_, Some(s)) => format!("Statut : {}", status(s)),
+        (other, None) => format!("Événement : {}", other.replace('_', " ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_codes_round_trip_and_match_the_wire() {
+        for s in STATUSES {
+            assert_eq!(status_from_code(status_code(s)), Some(s));
+            let wire = serde_json::to_string(&s).expect("serialise");
+            assert_eq!(wire, format!("\"{}\"", status_code(s)));
+        }
+        for r in REASONS {
+            assert_eq!(reason_from_code(reason_code(r)), Some(r));
+            let wire = serde_json::to_string(&r).expect("serialise");
+            assert_eq!(wire, format!("\"{}\"", reason_code(r)));
+        }
+        for c in CONTACT_CHANNELS {
+            let wire = serde_json::to_string(&c).expect("serialise");
+            assert_eq!(wire, format!("\"{}\"", contact_channel_code(c)));
+        }
+    }
+
+    #[test]
+    fn events_read_as_sentences() {
+        assert_eq!(
+            event("created", Some(Status::Submitted)),
+            "Signalement reçu"
+        );
+        assert_eq!(
+            event("status_changed", Some(Status::Contacting)),
+            "Pris en charge par l’équipe SAS"
+        );
+        assert_eq!(
+            event("status_changed", Some(Status::OnHold)),
+            "Statut : En pause"
+        );
+        assert_eq!(event("mystery_kind", None), "Événement : mystery kind");
+    }
+}

@@ -1,0 +1,13 @@
+//! Pure logic of the SPA: formatting, labels, error mapping, form state and validation.
+//!
+//! Nothing here touches the browser, so it compiles and is unit-tested on the host
+//! (`cargo test -p sas-frontend`).
+pub mod access;
+pub mod admin_forms;
+pub mod error;
+pub mod format;
+pub mod labels;
+pub mod query;
+pub mod referral_form;
+pub mod thematiques;
+pub mod validate;

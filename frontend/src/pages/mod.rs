@@ -1,0 +1,134 @@
+//! The screens of the app, one module per page (small ones here).
+use yew::prelude::*;
+
+use crate::app::Route;
+use crate::components::link::AppLink;
+use crate::session::{use_auth, use_title, Auth};
+
+pub mod admin_structures;
+pub mod admin_users;
+pub mod login;
+pub mod new_referral;
+pub mod queue;
+pub mod referral;
+pub mod referrals;
+
+#[derive(Properties, PartialEq)]
+pub struct TitleProps {
+    pub text: AttrValue,
+}
+
+/// The page's main heading: the focus lands here on navigation.
+#[function_component(PageTitle)]
+pub fn page_title(p: &TitleProps) -> Html {
+    use_title(&p.text);
+    html! { <h1 id="titre-page" tabindex="-1" class="sas-page-title">{ p.text.clone() }</h1> }
+}
+
+fn home_link() -> Html {
+    html! { <AppLink to={Route::Home} classes={classes!("fr-btn")}>{ "Retour à l’accueil" }</AppLink> }
+}
+
+#[function_component(Forbidden)]
+pub fn forbidden() -> Html {
+    let auth = use_auth();
+    let role = match &*auth {
+        Auth::SignedIn { role, .. } => crate::logic::labels::role(*role),
+        _ => "",
+    };
+    html! {
+        <div class="fr-grid-row">
+            <div class="fr-col-12 fr-col-md-8">
+                <PageTitle text="Accès non autorisé" />
+                <p class="fr-text--lead">{ format!("Votre rôle actif ({role}) ne donne pas accès à cette page.") }</p>
+                <p>{ "Si vous avez plusieurs rôles, changez de rôle actif en haut de la page. Sinon, demandez l’accès à l’administrateur de votre structure." }</p>
+                { home_link() }
+            </div>
+        </div>
+    }
+}
+
+#[function_component(NotFound)]
+pub fn not_found() -> Html {
+    html! {
+        <div class="fr-grid-row">
+            <div class="fr-col-12 fr-col-md-8">
+                <PageTitle text="Page introuvable" />
+                <p class="fr-text--lead">{ "La page que vous cherchez n’existe pas ou a été déplacée." }</p>
+                <p>{ "Vérifiez l’adresse, ou repartez de l’accueil." }</p>
+                { home_link() }
+            </div>
+        </div>
+    }
+}
+
+#[function_component(Relays)]
+pub fn relays() -> Html {
+    let auth = use_auth();
+    let structure = match &*auth {
+        Auth::SignedIn { me, .. } => me.structure.as_ref().map(|s| s.name.clone()),
+        _ => None,
+    };
+    html! {
+        <>
+            <PageTitle text="Demandes de relais" />
+            if let Some(s) = structure {
+                <p class="fr-text--lead">{ s }</p>
+            }
+            <div class="fr-callout">
+                <h2 class="fr-callout__title">{ "Aucune demande de relais pour l’instant" }</h2>
+                <p class="fr-callout__text">
+                    { "Quand l’équipe SAS orientera un jeune vers votre structure, sa demande apparaîtra ici : vous pourrez l’accepter ou la refuser, confirmer le premier rendez-vous, puis répondre aux points de suivi à 30, 90 et 180 jours." }
+                </p>
+            </div>
+        </>
+    }
+}
+
+#[function_component(Steering)]
+pub fn steering() -> Html {
+    html! {
+        <>
+            <PageTitle text="Pilotage du territoire" />
+            <p class="fr-text--lead">{ "Les indicateurs de votre territoire, sans aucune donnée personnelle." }</p>
+            <div class="fr-callout">
+                <h2 class="fr-callout__title">{ "Les indicateurs arrivent bientôt" }</h2>
+                <p class="fr-callout__text">
+                    { "Cette page suivra, mois par mois : les signalements reçus et leur anticipation (H1), les jeunes joints par l’équipe SAS (H2) et les jeunes effectivement pris en charge après un relai (H3). Les effectifs de moins de 5 jeunes seront masqués." }
+                </p>
+            </div>
+        </>
+    }
+}
+
+#[function_component(Accessibility)]
+pub fn accessibility() -> Html {
+    html! {
+        <div class="fr-grid-row"><div class="fr-col-12 fr-col-md-9">
+            <PageTitle text="Déclaration d’accessibilité" />
+            <p>{ "SAS s’engage à rendre son service accessible, conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005." }</p>
+            <h2>{ "État de conformité" }</h2>
+            <p>{ "SAS est partiellement conforme avec le référentiel général d’amélioration de l’accessibilité (RGAA) version 4.1 : aucun audit complet n’a encore été réalisé. Chaque page est vérifiée automatiquement (axe-core) et au clavier à chaque version." }</p>
+            <h2>{ "Retour d’information et contact" }</h2>
+            <p>{ "Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez l’équipe SAS de votre territoire pour être orienté vers une alternative accessible." }</p>
+            <h2>{ "Voies de recours" }</h2>
+            <p>{ "Si vous constatez un défaut d’accessibilité vous empêchant d’accéder à un contenu, que vous nous l’avez signalé et que vous n’avez pas obtenu de réponse satisfaisante, vous pouvez écrire au Défenseur des droits." }</p>
+        </div></div>
+    }
+}
+
+#[function_component(Privacy)]
+pub fn privacy() -> Html {
+    html! {
+        <div class="fr-grid-row"><div class="fr-col-12 fr-col-md-9">
+            <PageTitle text="Données personnelles" />
+            <p>{ "SAS enregistre le minimum nécessaire pour contacter et orienter les jeunes : identité, date de naissance, coordonnées, commune, besoins exprimés, et la trace de leur information." }</p>
+            <ul>
+                <li>{ "Aucune information médicale ou judiciaire n’est enregistrée." }</li>
+                <li>{ "Chaque professionnel ne voit que les dossiers de sa structure ou de son territoire ; chaque consultation est tracée." }</li>
+                <li>{ "Les données d’un jeune sont anonymisées 2 ans après le dernier contact." }</li>
+                <li>{ "Aucun jeton de connexion n’est conservé dans le navigateur en dehors d’un cookie de session sécurisé." }</li>
+            </ul>
+        </div></div>
+    }
+}
