@@ -18,7 +18,7 @@ step() {
 }
 endef
 
-.PHONY: help setup db build run test fuzz openapi communes clean-db
+.PHONY: help setup db build frontend run test e2e fuzz openapi communes clean-db
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
@@ -32,7 +32,11 @@ db: ## Start the local database if needed and print its DATABASE_URL
 build: ## Build the API binary (target/debug/sas)
 	@cargo build -p sas-api --bin sas
 
-run: setup build ## Migrate, seed the demo data and serve on SAS_BIND (default 127.0.0.1:8080)
+frontend: ## Install the SPA toolchain if needed and build the SPA into frontend/dist
+	@scripts/frontend-setup.sh
+	scripts/frontend-build.sh
+
+run: setup build frontend ## Migrate, seed the demo data and serve on SAS_BIND (default 127.0.0.1:8080)
 	@export DATABASE_URL="$$(scripts/db.sh)"
 	export SAS_ENV=dev
 	export SAS_BIND="$${SAS_BIND:-127.0.0.1:8080}"
@@ -53,7 +57,14 @@ test: ## Setup, format, lint, unit + black-box tests, then the API contract chec
 	step "cargo test" cargo test --workspace
 	step "build $(SAS)" cargo build -p sas-api --bin sas
 	step "api checks" scripts/api-checks.sh
+	step "frontend setup" scripts/frontend-setup.sh
+	step "frontend build" scripts/frontend-build.sh
+	step "browser tests" scripts/e2e.sh
 	printf '\nmake test: all steps passed (%d s)\n' $$((SECONDS - start))
+
+e2e: setup build frontend ## The browser tests alone (Playwright + Debian's Chromium)
+	@export DATABASE_URL="$$(scripts/db.sh)"
+	scripts/e2e.sh
 
 fuzz: setup build ## The API checks with 200 schemathesis examples per operation
 	@SCHEMATHESIS_MAX_EXAMPLES="$${SCHEMATHESIS_MAX_EXAMPLES:-200}" scripts/api-checks.sh

@@ -81,6 +81,39 @@ def main() -> None:
         fail(f"roles {roles} lack {missing}")
     print("client-smoke: OK (email and roles as expected)")
 
+    if "prescriber" in expected_roles:
+        refer_and_list(pkg, models, authed)
+
+
+def refer_and_list(pkg, models, authed) -> None:
+    """A prescriber refers a young person and finds the referral in its list, through the client."""
+    create = importlib.import_module(f"{pkg}.api.referrals.referrals_create")
+    listing = importlib.import_module(f"{pkg}.api.referrals.referrals_list")
+    body = models.ReferralCreate.from_dict({
+        "youth": {
+            "first_name": "Client", "last_name": "Généré", "birth_date": "2001-04-02",
+            "phone": "06 98 76 54 32", "commune_insee": "69123", "contact_channels": ["phone"],
+        },
+        "reason_code": "programme_end",
+        "needs": [],
+        "consent": {
+            "informed_at": "2026-01-05T10:00:00Z", "informed_by": "Smoke test",
+            "method": "written", "agreed": ["sas_contact"],
+        },
+    })
+    resp = create.sync_detailed(client=authed, body=body, idempotency_key="client-smoke-1")
+    if resp.status_code != 201 or not isinstance(resp.parsed, models.Referral):
+        fail(f"POST /api/v1/referrals answered {resp.status_code}: {resp.content[:500]!r}")
+    created = resp.parsed
+    print(f"client-smoke: POST /api/v1/referrals -> 201, id={created.id}, status={created.status}")
+    again = create.sync_detailed(client=authed, body=body, idempotency_key="client-smoke-1")
+    if again.status_code != 201 or again.parsed.id != created.id:
+        fail("a retry with the same Idempotency-Key did not replay the first answer")
+    resp = listing.sync_detailed(client=authed, limit=100)
+    if resp.status_code != 200 or not any(r.id == created.id for r in resp.parsed.items):
+        fail(f"GET /api/v1/referrals answered {resp.status_code} without the new referral")
+    print(f"client-smoke: GET /api/v1/referrals -> 200 with the new referral; retry replayed it")
+
 
 if __name__ == "__main__":
     main()

@@ -405,7 +405,7 @@ mod tests {
             "06 12 34 56 78 9",
             "phone",
             "+33 6 12",
-            "0012345678",
+            "+0612345678",
             "",
         ] {
             assert_eq!(normalize_phone(bad), None, "{bad}");
