@@ -493,3 +493,35 @@ async fn list_filters_combine() {
         .unwrap();
     assert_eq!(page["items"][0]["id"], w.team_id);
 }
+
+#[actix_web::test]
+async fn administration_creates_are_idempotent_too() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let send = |path: &'static str, body: Value| {
+        app.req(Method::POST, path, Some(&admin))
+            .header("idempotency-key", "admin-1")
+            .json(&body)
+            .send()
+    };
+    let body = json!({"name": "Mission Locale Test", "kind": "ML", "prescriber": true});
+    let a = send("/api/v1/structures", body.clone()).await.unwrap();
+    assert_eq!(a.status(), StatusCode::CREATED);
+    assert_eq!(a.headers().get("etag").unwrap(), "\"1\"");
+    let a: Value = a.json().await.unwrap();
+    let b = send("/api/v1/structures", body).await.unwrap();
+    assert_eq!(b.headers().get("idempotent-replayed").unwrap(), "true");
+    assert_eq!(b.json::<Value>().await.unwrap()["id"], a["id"]);
+    let page: Value = app
+        .get("/api/v1/structures?q=Mission%20Locale%20Test", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    // Keys are scoped per caller and per request: the same key on another route is another body.
+    let res = send("/api/v1/territories", json!({"name": "Idem"}))
+        .await
+        .unwrap();
+    problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}

@@ -111,3 +111,48 @@ pub fn respond(r: Replay, replayed: bool) -> HttpResponse {
     }
     res.json(r.body)
 }
+
+/// Runs `create` (returning the new resource's location and body) at most once per key, in
+/// the caller's transaction. Returns the answer and whether it is a replay.
+pub fn once(
+    conn: &mut PgConnection,
+    idem: Option<&IdemKey>,
+    now: DateTime<Utc>,
+    create: impl FnOnce(&mut PgConnection) -> ApiResult<(String, serde_json::Value)>,
+) -> ApiResult<(Replay, bool)> {
+    if let Some(k) = idem {
+        if let Some(r) = claim(conn, k, now)? {
+            return Ok((r, true));
+        }
+    }
+    let (location, body) = create(conn)?;
+    if let Some(k) = idem {
+        complete(conn, k, 201, Some(&location), &body)?;
+    }
+    Ok((
+        Replay {
+            status: 201,
+            location: Some(location),
+            body,
+        },
+        false,
+    ))
+}
+
+/// 201 (or the replayed status) with `Location`, and `ETag` when the body carries a version.
+pub fn created_response((r, replayed): (Replay, bool)) -> HttpResponse {
+    let version = r.body["version"]
+        .as_i64()
+        .and_then(|v| i32::try_from(v).ok());
+    let mut res = respond(r, replayed);
+    if let Some(v) = version {
+        if let Ok(h) = header::HeaderValue::from_str(&crate::routes::support::etag(v)) {
+            res.headers_mut().insert(header::ETAG, h);
+        }
+    }
+    res
+}
+
+pub fn to_body<T: Serialize>(v: &T) -> ApiResult<serde_json::Value> {
+    serde_json::to_value(v).map_err(ApiError::internal)
+}

@@ -24,7 +24,7 @@ use crate::domain::referral::{self as rules, code, parse_code, parse_status, sta
 use crate::domain::youth::{self, normalize_phone, ParsedReferral, ValidYouth};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::idempotency;
-use crate::routes::support::{etag, if_match, limit, ok_versioned};
+use crate::routes::support::{if_match, limit, ok_versioned};
 use crate::state::AppState;
 
 type Staff = Authorized<{ allow::PRESCRIBER | allow::COUNSELLOR }>;
@@ -394,14 +394,7 @@ pub async fn create(
         ))
     })
     .await?;
-    let version = replay.body["version"].as_i64().unwrap_or(1);
-    let mut res = idempotency::respond(replay, replayed);
-    if let Ok(v) =
-        actix_web::http::header::HeaderValue::from_str(&etag(i32::try_from(version).unwrap_or(1)))
-    {
-        res.headers_mut().insert(actix_web::http::header::ETAG, v);
-    }
-    Ok(res)
+    Ok(idempotency::created_response((replay, replayed)))
 }
 
 fn insert_referral(

@@ -4,12 +4,13 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::{AdminOnly, Caller};
+use crate::auth::{AdminOnly, Authorized, Caller};
 use crate::db::schema::{api_clients, users};
 use crate::db::{self, communes, cursor, structures, structures::StructureRow, territories};
 use crate::domain::{siret, text, vocab};
 use crate::error::{ApiError, ApiResult, FieldErrors};
-use crate::routes::support::{created, if_match, limit, ok_versioned, opt_text};
+use crate::routes::idempotency;
+use crate::routes::support::{if_match, limit, ok_versioned, opt_text};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -251,6 +252,7 @@ fn build_row(
 #[utoipa::path(
     tag = "administration",
     request_body = StructureInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: same key and body → same answer, kept 24 h.")),
     responses(
         (status = 201, description = "Created.", body = Structure, headers(("Location" = String, description = "URL of the structure"))),
         (status = 403, description = "Admins only.", body = api_types::Problem, content_type = "application/problem+json"),
@@ -260,22 +262,26 @@ fn build_row(
 #[post("/structures")]
 pub async fn create(
     state: web::Data<AppState>,
-    _admin: AdminOnly,
+    Authorized(caller): AdminOnly,
+    req: HttpRequest,
     body: web::Json<StructureInput>,
 ) -> ApiResult<HttpResponse> {
-    let input = parse_input(body.into_inner())?;
+    let body = body.into_inner();
+    let idem = idempotency::key(&req, &caller, &body)?;
+    let input = parse_input(body)?;
     let now = state.clock.now();
-    let row = db::tx(&state.pool, move |conn| {
-        let row = build_row(conn, input, Uuid::now_v7(), now, now, 1)?;
-        Ok(structures::insert(conn, &row)?)
+    let answer = db::tx(&state.pool, move |conn| {
+        idempotency::once(conn, idem.as_ref(), now, |conn| {
+            let row = build_row(conn, input, Uuid::now_v7(), now, now, 1)?;
+            let row = structures::insert(conn, &row)?;
+            Ok((
+                format!("/api/v1/structures/{}", row.id),
+                idempotency::to_body(&to_api(row))?,
+            ))
+        })
     })
     .await?;
-    let v = row.version;
-    Ok(created(
-        format!("/api/v1/structures/{}", row.id),
-        &to_api(row),
-        Some(v),
-    ))
+    Ok(idempotency::created_response(answer))
 }
 
 /// List structures (any authenticated caller: the directory of organisations is not personal data).

@@ -3,11 +3,12 @@ use api_types::{Territory, TerritoryCreate, TerritoryPage, TerritoryUpdate, Unre
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::{AdminOnly, Caller};
+use crate::auth::{AdminOnly, Authorized, Caller};
 use crate::db::{self, communes, cursor, territories, territories::TerritoryRow};
 use crate::domain::text::clean;
 use crate::error::{ApiError, ApiResult, FieldErrors};
-use crate::routes::support::{created, if_match, limit, ok_versioned};
+use crate::routes::idempotency;
+use crate::routes::support::{if_match, limit, ok_versioned};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -125,6 +126,7 @@ fn unknown_error(unknown: Vec<String>) -> ApiError {
 #[utoipa::path(
     tag = "administration",
     request_body = TerritoryCreate,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: same key and body → same answer, kept 24 h.")),
     responses(
         (status = 201, description = "Created.", body = Territory, headers(("Location" = String, description = "URL of the territory"))),
         (status = 403, description = "Admins only.", body = api_types::Problem, content_type = "application/problem+json"),
@@ -135,10 +137,12 @@ fn unknown_error(unknown: Vec<String>) -> ApiError {
 #[post("/territories")]
 pub async fn create(
     state: web::Data<AppState>,
-    _admin: AdminOnly,
+    Authorized(caller): AdminOnly,
+    req: HttpRequest,
     body: web::Json<TerritoryCreate>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
+    let idem = idempotency::key(&req, &caller, &b)?;
     let mut errs = FieldErrors::default();
     let name = check_name(&b.name, &mut errs);
     let tz = b.time_zone.unwrap_or_else(|| "Europe/Paris".into());
@@ -158,29 +162,29 @@ pub async fn create(
         updated_at: now,
         version: 1,
     };
-    let (t, count) = db::tx(&state.pool, move |conn| {
-        let (codes, unknown) = communes::expand(conn, &b.communes, &b.epcis, &b.departements)?;
-        if !unknown.is_empty() {
-            return Err(unknown_error(unknown));
-        }
-        let t = territories::insert(conn, &row).map_err(|e| {
-            if db::is_unique_violation(&e, "territories_name") {
-                ApiError::conflict("territory_name_taken", "A territory already has this name.")
-            } else {
-                e.into()
+    let answer = db::tx(&state.pool, move |conn| {
+        idempotency::once(conn, idem.as_ref(), now, |conn| {
+            let (codes, unknown) = communes::expand(conn, &b.communes, &b.epcis, &b.departements)?;
+            if !unknown.is_empty() {
+                return Err(unknown_error(unknown));
             }
-        })?;
-        assign(conn, t.id, &codes)?;
-        let n = territories::communes_count(conn, t.id)?;
-        Ok((t, n))
+            let t = territories::insert(conn, &row).map_err(|e| {
+                if db::is_unique_violation(&e, "territories_name") {
+                    ApiError::conflict("territory_name_taken", "A territory already has this name.")
+                } else {
+                    e.into()
+                }
+            })?;
+            assign(conn, t.id, &codes)?;
+            let n = territories::communes_count(conn, t.id)?;
+            Ok((
+                format!("/api/v1/territories/{}", t.id),
+                idempotency::to_body(&to_api(t, n))?,
+            ))
+        })
     })
     .await?;
-    let version = t.version;
-    Ok(created(
-        format!("/api/v1/territories/{}", t.id),
-        &to_api(t, count),
-        Some(version),
-    ))
+    Ok(idempotency::created_response(answer))
 }
 
 /// List territories (any authenticated caller: territories are not personal data).
