@@ -7,6 +7,7 @@ use std::sync::Arc;
 use actix_web::dev::ResourceDef;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, QueryPayloadError};
+use actix_web::http::header::ContentEncoding;
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Logger};
 use actix_web::{web, App, HttpRequest, HttpResponse, ResponseError};
@@ -263,7 +264,8 @@ async fn fallback(
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such route.").error_response()
 }
 
-/// Serves a file of the built SPA, or its `index.html` for deep links.
+/// Serves a file of the built SPA, or its `index.html` for deep links; a precompressed
+/// sibling (`.br`, `.gz`, written by scripts/frontend-build.sh) when the browser accepts it.
 fn serve_spa(req: &HttpRequest, dir: &Path) -> Option<HttpResponse> {
     let rel: PathBuf = req.path().trim_start_matches('/').into();
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -276,7 +278,37 @@ fn serve_spa(req: &HttpRequest, dir: &Path) -> Option<HttpResponse> {
     } else {
         (dir.join("index.html"), false)
     };
-    let mut res = actix_files::NamedFile::open(file).ok()?.into_response(req);
+    let accepts = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let pre = [
+        ("br", ContentEncoding::Brotli),
+        ("gzip", ContentEncoding::Gzip),
+    ]
+    .into_iter()
+    .filter(|(name, _)| {
+        accepts
+            .split(',')
+            .any(|a| a.trim().split(';').next() == Some(*name))
+    })
+    .find_map(|(name, enc)| {
+        let ext = if name == "br" { "br" } else { "gz" };
+        let sibling = PathBuf::from(format!("{}.{ext}", file.display()));
+        sibling.is_file().then_some((sibling, enc))
+    });
+    let mime = actix_files::file_extension_to_mime(
+        file.extension().and_then(|e| e.to_str()).unwrap_or(""),
+    );
+    let named = match pre {
+        Some((sibling, enc)) => actix_files::NamedFile::open(sibling)
+            .ok()?
+            .set_content_type(mime)
+            .set_content_encoding(enc),
+        None => actix_files::NamedFile::open(&file).ok()?,
+    };
+    let mut res = named.into_response(req);
     // Hashed build outputs never change; index.html must be revalidated to pick up a release.
     let cache = if immutable {
         "public, max-age=31536000, immutable"
@@ -287,13 +319,18 @@ fn serve_spa(req: &HttpRequest, dir: &Path) -> Option<HttpResponse> {
         header::CACHE_CONTROL,
         header::HeaderValue::from_static(cache),
     );
+    res.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("Accept-Encoding"),
+    );
     Some(res)
 }
 
-/// Trunk names its outputs `name-<16 hex>.ext`.
+/// Trunk names its outputs `name-<16 hex>.ext` (the wasm: `name-<16 hex>_bg.wasm`).
 fn is_hashed(p: &Path) -> bool {
     p.file_stem()
         .and_then(|s| s.to_str())
+        .map(|s| s.strip_suffix("_bg").unwrap_or(s))
         .and_then(|s| s.rsplit_once('-'))
         .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }

@@ -7,4 +7,5 @@ mod openapi;
 mod reference;
 mod referrals;
 mod roles;
+mod spa;
 mod support;
