@@ -23,10 +23,8 @@ db="sas_e2e_$(date +%s)_$$"
 e2e_url="$server_url/$db$query"
 
 [ -x frontend/node_modules/.bin/playwright ] || { echo "e2e: run scripts/frontend-setup.sh first" >&2; exit 1; }
-if [ ! -x target/debug/sas ]; then
-    echo "e2e: building the API (cargo build -p sas-api --bin sas)"
-    cargo build -p sas-api --bin sas
-fi
+# Always (a no-op when up to date): a stale binary would test yesterday's server.
+cargo build -q -p sas-api --bin sas
 if [ ! -f frontend/dist/index.html ]; then
     echo "e2e: building the SPA"
     scripts/frontend-build.sh

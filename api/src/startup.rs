@@ -305,7 +305,9 @@ fn serve_spa(req: &HttpRequest, dir: &Path) -> Option<HttpResponse> {
         Some((sibling, enc)) => actix_files::NamedFile::open(sibling)
             .ok()?
             .set_content_type(mime)
-            .set_content_encoding(enc),
+            .set_content_encoding(enc)
+            // Named after the `.br` file, it would otherwise be sent as an attachment.
+            .disable_content_disposition(),
         None => actix_files::NamedFile::open(&file).ok()?,
     };
     let mut res = named.into_response(req);

@@ -17,8 +17,21 @@ async fn deep_links_get_the_app_and_api_paths_never_do() {
     let dir = build_dir();
     let app = TestApp::spawn_with(&[("SAS_STATIC_DIR", dir.to_str().unwrap())]).await;
     for path in ["/", "/connexion", "/dossiers/123/historique"] {
-        let res = app.req(Method::GET, path, None).send().await.unwrap();
+        let res = app
+            .req(Method::GET, path, None)
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let disposition = res
+            .headers()
+            .get("content-disposition")
+            .map(|v| v.to_str().unwrap().to_string());
+        assert!(
+            !disposition.unwrap_or_default().starts_with("attachment"),
+            "shown, not downloaded"
+        );
         assert_eq!(res.headers().get("cache-control").unwrap(), "no-cache");
         assert!(res.text().await.unwrap().contains("<title>SAS</title>"));
     }
@@ -57,6 +70,10 @@ async fn hashed_assets_are_immutable_and_precompressed_when_accepted() {
         "public, max-age=31536000, immutable"
     );
     assert_eq!(res.headers().get("content-encoding").unwrap(), "br");
+    assert!(
+        res.headers().get("content-disposition").is_none(),
+        "shown, not downloaded"
+    );
     assert!(res
         .headers()
         .get("content-type")
