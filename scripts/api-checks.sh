@@ -106,21 +106,6 @@ then
 fi
 log "server ready on $BASE (pid $SERVER_PID, log $OUT/server.log)"
 
-TOKEN="$("$PY" - "$BASE" "$ADMIN_EMAIL" "$ADMIN_PASSWORD" <<'EOF'
-import json, sys, urllib.request
-base, email, password = sys.argv[1:4]
-body = json.dumps({"grant_type": "password", "email": email, "password": password}).encode()
-req = urllib.request.Request(base + "/api/v1/auth/token", data=body,
-                             headers={"Content-Type": "application/json"})
-with urllib.request.urlopen(req, timeout=10) as r:
-    print(json.load(r)["access_token"])
-EOF
-)" || die "could not log in as the bootstrap admin; server log: $OUT/server.log"
-log "logged in as $ADMIN_EMAIL"
-
-# The demo world (territory, structures, one account per role) so the referral routes are
-# exercised by the roles that may call them.
-DATABASE_URL="$CHECK_URL" SAS_ENV=dev "$SAS" seed-demo >"$OUT/seed.log" 2>&1 || die "seed-demo failed: $OUT/seed.log"
 login() {
     "$PY" - "$BASE" "$1" "$2" <<'EOF'
 import json, sys, urllib.request
@@ -132,6 +117,12 @@ with urllib.request.urlopen(req, timeout=10) as r:
     print(json.load(r)["access_token"])
 EOF
 }
+TOKEN="$(login "$ADMIN_EMAIL" "$ADMIN_PASSWORD")" || die "could not log in as the bootstrap admin; server log: $OUT/server.log"
+log "logged in as $ADMIN_EMAIL"
+
+# The demo world (territory, structures, one account per role) so the referral routes are
+# exercised by the roles that may call them.
+DATABASE_URL="$CHECK_URL" SAS_ENV=dev "$SAS" seed-demo >"$OUT/seed.log" 2>&1 || die "seed-demo failed: $OUT/seed.log"
 DEMO_PASSWORD='demo-sas-2026!'
 PRESCRIBER_TOKEN="$(login prescripteur@sas.demo "$DEMO_PASSWORD")" || die "demo prescriber login failed"
 COUNSELLOR_TOKEN="$(login aiguilleur@sas.demo "$DEMO_PASSWORD")" || die "demo counsellor login failed"

@@ -63,11 +63,7 @@ pub fn key<B: Serialize>(
 
 /// Claims the key inside the write's transaction. `Ok(Some(replay))` when it was used before
 /// with the same body.
-pub fn claim(
-    conn: &mut PgConnection,
-    k: &IdemKey,
-    now: DateTime<Utc>,
-) -> ApiResult<Option<Replay>> {
+fn claim(conn: &mut PgConnection, k: &IdemKey, now: DateTime<Utc>) -> ApiResult<Option<Replay>> {
     let Some(stored) = idempotency::claim(conn, &k.caller, &k.key, &k.hash, now)? else {
         return Ok(None);
     };
@@ -90,7 +86,7 @@ pub fn claim(
     }
 }
 
-pub fn complete(
+fn complete(
     conn: &mut PgConnection,
     k: &IdemKey,
     status: u16,
@@ -101,7 +97,7 @@ pub fn complete(
     Ok(())
 }
 
-pub fn respond(r: Replay, replayed: bool) -> HttpResponse {
+fn respond(r: Replay, replayed: bool) -> HttpResponse {
     let mut res = HttpResponse::build(StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK));
     if let Some(l) = r.location {
         res.insert_header((header::LOCATION, l));

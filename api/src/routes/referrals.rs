@@ -361,40 +361,30 @@ pub async fn create(
     let parsed = youth::parse(body, now).map_err(ApiError::validation)?;
     let structure = caller.structure_id.ok_or_else(ApiError::forbidden)?;
     let route = req.path().to_string();
-    let (replay, replayed) = db::tx(&state.pool, move |conn| {
-        if let Some(k) = &idem {
-            if let Some(replay) = idempotency::claim(conn, k, now)? {
-                if let (Some(y), Some(r)) = (
-                    replay.body["youth"]["id"].as_str(),
-                    replay.body["id"].as_str(),
-                ) {
-                    if let (Ok(y), Ok(r)) = (y.parse(), r.parse()) {
-                        log_access(conn, &caller, "read", &route, &[(y, r)], now)?;
-                    }
-                }
-                return Ok((replay, true));
+    let answer = db::tx(&state.pool, move |conn| {
+        let (replay, replayed) = idempotency::once(conn, idem.as_ref(), now, |conn| {
+            let (r, y) = insert_referral(conn, &caller, structure, parsed, now)?;
+            log_access(conn, &caller, "create", &route, &[(y.id, r.id)], now)?;
+            let location = format!("/api/v1/referrals/{}", r.id);
+            Ok((
+                location,
+                idempotency::to_body(&render_one(conn, &caller, r, y, now)?)?,
+            ))
+        })?;
+        if replayed {
+            // A replay shows the youth's data again: that is a read.
+            let ids = (
+                replay.body["youth"]["id"].as_str(),
+                replay.body["id"].as_str(),
+            );
+            if let (Some(Ok(y)), Some(Ok(r))) = (ids.0.map(str::parse), ids.1.map(str::parse)) {
+                log_access(conn, &caller, "read", &route, &[(y, r)], now)?;
             }
         }
-        let referral = insert_referral(conn, &caller, structure, parsed, now)?;
-        let (r, y) = referral;
-        log_access(conn, &caller, "create", &route, &[(y.id, r.id)], now)?;
-        let location = format!("/api/v1/referrals/{}", r.id);
-        let rendered = render_one(conn, &caller, r, y, now)?;
-        let body = serde_json::to_value(&rendered).map_err(ApiError::internal)?;
-        if let Some(k) = &idem {
-            idempotency::complete(conn, k, 201, Some(&location), &body)?;
-        }
-        Ok((
-            idempotency::Replay {
-                status: 201,
-                location: Some(location),
-                body,
-            },
-            false,
-        ))
+        Ok((replay, replayed))
     })
     .await?;
-    Ok(idempotency::created_response((replay, replayed)))
+    Ok(idempotency::created_response(answer))
 }
 
 fn insert_referral(
