@@ -10,6 +10,7 @@ pub mod auth;
 pub mod problem;
 pub mod reference;
 pub mod referral;
+pub mod rules;
 
 pub use admin::*;
 pub use auth::*;

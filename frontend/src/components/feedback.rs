@@ -1,6 +1,7 @@
 //! Alerts, error summaries and loading states.
 use yew::prelude::*;
 
+use crate::hooks::use_focus_on_change;
 use crate::platform;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,9 @@ pub struct ErrorSummaryProps {
     /// A general problem to show above the list (network, conflict…).
     #[prop_or_default]
     pub general: Option<AttrValue>,
+    /// Changes at each refused submit: the summary then takes the keyboard focus.
+    #[prop_or_default]
+    pub focus_key: u32,
 }
 
 pub const SUMMARY_ID: &str = "resume-erreurs";
@@ -65,6 +69,7 @@ pub const SUMMARY_ID: &str = "resume-erreurs";
 /// The error summary at the top of a form: each entry links to (and focuses) its field.
 #[function_component(ErrorSummary)]
 pub fn error_summary(p: &ErrorSummaryProps) -> Html {
+    use_focus_on_change(SUMMARY_ID, p.focus_key);
     if p.items.is_empty() && p.general.is_none() {
         return html! {};
     }
@@ -106,4 +111,23 @@ pub struct LoadingProps {
 #[function_component(Loading)]
 pub fn loading(p: &LoadingProps) -> Html {
     html! { <p class="fr-text--sm sas-loading" role="status">{ p.text.clone() }</p> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SubmitProps {
+    pub label: AttrValue,
+    /// Shown while the request is out.
+    pub busy_label: AttrValue,
+    pub busy: bool,
+}
+
+/// A form's submit button. While busy it stays focusable (`aria-disabled`, not `disabled`,
+/// which would drop the keyboard focus to the page body) and the form ignores a second submit.
+#[function_component(SubmitButton)]
+pub fn submit_button(p: &SubmitProps) -> Html {
+    html! {
+        <button class="fr-btn" type="submit" aria-disabled={p.busy.then_some("true")}>
+            { if p.busy { p.busy_label.clone() } else { p.label.clone() } }
+        </button>
+    }
 }

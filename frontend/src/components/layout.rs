@@ -4,10 +4,10 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api;
 use crate::app::Route;
 use crate::components::link::AppLink;
 use crate::logic::labels;
+use crate::services;
 use crate::session::{use_auth, Auth, AuthAction};
 
 #[function_component(SkipLinks)]
@@ -57,7 +57,7 @@ pub fn header() -> Html {
             let auth = auth.clone();
             let navigator = navigator.clone();
             yew::platform::spawn_local(async move {
-                api::logout().await;
+                services::auth::logout().await;
                 auth.dispatch(AuthAction::SignedOut(Some("Vous êtes déconnecté.".into())));
                 if let Some(n) = navigator {
                     n.push(&Route::Login);
@@ -185,7 +185,7 @@ pub fn header() -> Html {
                 </div>
             </div>
             if signed_in {
-                <div class={classes!("fr-header__menu", "fr-modal", menu_open.then_some("fr-modal--opened"))} id="menu-principal" aria-label="Menu">
+                <div class={classes!("fr-header__menu", "fr-modal", menu_open.then_some("fr-modal--opened"))} id="menu-principal">
                     <div class="fr-container">
                         if *menu_open {
                             <button type="button" class="fr-btn--close fr-btn" aria-controls="menu-principal" onclick={toggle_menu}>{ "Fermer" }</button>

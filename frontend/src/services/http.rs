@@ -1,12 +1,14 @@
-//! Every call to the SAS API goes through [`request`]: it adds the access token, renews the
+//! The transport under every service call: [`request`] adds the access token, renews the
 //! session once on a 401 (the refresh token is the HttpOnly cookie `sas_refresh`, never seen
 //! here), and turns failures into one [`ApiError`] with a French message.
 //!
 //! The access token lives in memory only (never in `localStorage`): a reload renews it from
-//! the cookie.
+//! the cookie. Pages never call this module: they call the typed functions of the sibling
+//! modules (`services::referrals::list`, …), one per endpoint. Paths given here are relative
+//! to [`API`].
 use std::cell::RefCell;
 
-use api_types::{LogoutRequest, Me, TokenRequest, TokenResponse};
+use api_types::{TokenRequest, TokenResponse};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -14,7 +16,9 @@ use yew::Callback;
 
 pub use crate::logic::error::ApiError;
 
-const TOKEN_PATH: &str = "/api/v1/auth/token";
+/// Where the API lives (same origin as the SPA).
+pub const API: &str = "/api/v1";
+const TOKEN_PATH: &str = "/auth/token";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -56,7 +60,7 @@ fn token() -> Option<String> {
     ACCESS_TOKEN.with(|t| t.borrow().clone())
 }
 
-fn set_token(v: Option<String>) {
+pub(super) fn set_token(v: Option<String>) {
     ACCESS_TOKEN.with(|t| *t.borrow_mut() = v);
 }
 
@@ -66,7 +70,7 @@ pub fn on_session_expired(cb: Callback<()>) {
 }
 
 /// The one request helper. `body` is JSON; `if_match` is the version read (`ETag`).
-pub async fn request(
+pub(super) async fn request(
     method: Method,
     path: &str,
     body: Option<String>,
@@ -91,6 +95,17 @@ pub async fn request(
     finish(raw)
 }
 
+/// A request without the session (login, logout): no renewal on a 401.
+pub(super) async fn request_anonymous<B: Serialize>(
+    path: &str,
+    body: &B,
+    with_token: bool,
+) -> Result<Reply, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    let bearer = if with_token { token() } else { None };
+    finish(transport(Method::Post, path, Some(json), None, bearer).await?)
+}
+
 fn finish(raw: RawReply) -> Result<Reply, ApiError> {
     if raw.status >= 400 {
         Err(ApiError::from_response(
@@ -113,11 +128,11 @@ fn expire() {
     }
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+pub(super) async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     request(Method::Get, path, None, None).await?.json()
 }
 
-pub async fn send<B: Serialize, T: DeserializeOwned>(
+pub(super) async fn send<B: Serialize, T: DeserializeOwned>(
     method: Method,
     path: &str,
     body: &B,
@@ -127,35 +142,13 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     request(method, path, Some(json), if_match).await?.json()
 }
 
-/// A POST whose answer body is not needed (actions such as deactivate).
-pub async fn post_action(path: &str) -> Result<Reply, ApiError> {
+/// A POST without a body whose answer body is not needed (actions such as deactivate).
+pub(super) async fn post_empty(path: &str) -> Result<Reply, ApiError> {
     request(Method::Post, path, None, None).await
 }
 
-/// Logs in with email and password; the refresh token is set as the HttpOnly cookie.
-pub async fn login(email: &str, password: &str) -> Result<Me, ApiError> {
-    let body = TokenRequest::Password {
-        email: email.trim().to_string(),
-        password: password.to_string(),
-        use_cookie: true,
-    };
-    let json = serde_json::to_string(&body).map_err(|_| ApiError::Decode)?;
-    let raw = transport(Method::Post, TOKEN_PATH, Some(json), None, None).await?;
-    let tokens: TokenResponse = finish(raw)?.json()?;
-    set_token(Some(tokens.access_token));
-    get::<Me>("/api/v1/me").await
-}
-
-/// Renews the session from the cookie (page reload); `None` when there is none to renew.
-pub async fn restore() -> Option<Me> {
-    if !refresh().await {
-        return None;
-    }
-    get::<Me>("/api/v1/me").await.ok()
-}
-
 /// Asks for a new access token with the `sas_refresh` cookie; one request at a time.
-async fn refresh() -> bool {
+pub(super) async fn refresh() -> bool {
     let fut = REFRESHING.with(|r| {
         r.borrow_mut()
             .get_or_insert_with(|| {
@@ -177,11 +170,8 @@ async fn refresh_once() -> bool {
         refresh_token: None,
         use_cookie: true,
     };
-    let Ok(json) = serde_json::to_string(&body) else {
-        return false;
-    };
-    match transport(Method::Post, TOKEN_PATH, Some(json), None, None).await {
-        Ok(raw) if raw.status == 200 => match serde_json::from_str::<TokenResponse>(&raw.body) {
+    match request_anonymous(TOKEN_PATH, &body, false).await {
+        Ok(reply) if reply.status == 200 => match reply.json::<TokenResponse>() {
             Ok(t) => {
                 set_token(Some(t.access_token));
                 true
@@ -190,21 +180,6 @@ async fn refresh_once() -> bool {
         },
         _ => false,
     }
-}
-
-/// Logs out: revokes the refresh token (cookie cleared by the server) and forgets the token.
-pub async fn logout() {
-    if let Ok(json) = serde_json::to_string(&LogoutRequest::default()) {
-        let _ = transport(
-            Method::Post,
-            "/api/v1/auth/logout",
-            Some(json),
-            None,
-            token(),
-        )
-        .await;
-    }
-    set_token(None);
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -216,11 +191,12 @@ async fn transport(
     bearer: Option<String>,
 ) -> Result<RawReply, ApiError> {
     use gloo_net::http::Request;
+    let url = format!("{API}{path}");
     let mut b = match method {
-        Method::Get => Request::get(path),
-        Method::Post => Request::post(path),
-        Method::Put => Request::put(path),
-        Method::Patch => Request::patch(path),
+        Method::Get => Request::get(&url),
+        Method::Post => Request::post(&url),
+        Method::Put => Request::put(&url),
+        Method::Patch => Request::patch(&url),
     }
     .header("Accept", "application/json, application/problem+json");
     if let Some(t) = bearer {

@@ -2,63 +2,69 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::api;
-use crate::components::feedback::{Alert, AlertKind};
+use crate::components::feedback::{Alert, AlertKind, SubmitButton};
+use crate::hooks::use_focus_on_change;
 use crate::logic::error::ApiError;
 use crate::pages::PageTitle;
-use crate::platform;
+use crate::services::auth;
 use crate::session::{use_auth, Auth, AuthAction};
 
+const ERROR_ID: &str = "erreur-connexion";
+const MISSING: &str = "Indiquez votre adresse électronique et votre mot de passe.";
+
+/// After a refusal the focus goes to the alert (announced), the next Tab to the email field;
+/// both fields are marked invalid and described by the alert.
 #[function_component(Login)]
 pub fn login() -> Html {
-    let auth = use_auth();
+    let auth_ctx = use_auth();
     let email = use_state(String::new);
     let password = use_state(String::new);
     let show = use_state(|| false);
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
-    let notice = match &*auth {
+    let refusals = use_state(|| 0u32);
+    use_focus_on_change(ERROR_ID, *refusals);
+    let notice = match &*auth_ctx {
         Auth::Anonymous { notice } => notice.clone(),
         _ => None,
     };
 
     let onsubmit = {
-        let (auth, email, password, busy, error) = (
-            auth.clone(),
+        let (auth_ctx, email, password, busy, error, refusals) = (
+            auth_ctx.clone(),
             email.clone(),
             password.clone(),
             busy.clone(),
             error.clone(),
+            refusals.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
                 return;
             }
+            let refuse = {
+                let (error, refusals) = (error.clone(), refusals.clone());
+                move |msg: String| {
+                    error.set(Some(msg));
+                    refusals.set(*refusals + 1);
+                }
+            };
             if email.trim().is_empty() || password.is_empty() {
-                error.set(Some(
-                    "Indiquez votre adresse électronique et votre mot de passe.".into(),
-                ));
-                platform::focus("erreur-connexion");
-                return;
+                return refuse(MISSING.into());
             }
             busy.set(true);
-            error.set(None);
-            let (auth, busy, error) = (auth.clone(), busy.clone(), error.clone());
+            let (auth_ctx, busy) = (auth_ctx.clone(), busy.clone());
             let (em, pw) = ((*email).clone(), (*password).clone());
             yew::platform::spawn_local(async move {
-                match api::login(&em, &pw).await {
-                    Ok(me) => auth.dispatch(AuthAction::SignedIn(me)),
+                match auth::login(&em, &pw).await {
+                    Ok(me) => auth_ctx.dispatch(AuthAction::SignedIn(me)),
                     Err(err) => {
                         busy.set(false);
-                        let msg = match err {
-                            ApiError::Validation { .. } => {
-                                "Indiquez votre adresse électronique et votre mot de passe.".into()
-                            }
+                        refuse(match err {
+                            ApiError::Validation { .. } => MISSING.into(),
                             other => other.message(),
-                        };
-                        error.set(Some(msg));
-                        platform::focus("erreur-connexion");
+                        });
                     }
                 }
             });
@@ -75,6 +81,8 @@ pub fn login() -> Html {
             show.set(e.target_unchecked_into::<HtmlInputElement>().checked())
         })
     };
+    let invalid = error.is_some().then_some("true");
+    let described = error.is_some().then_some(ERROR_ID);
 
     html! {
         <div class="fr-grid-row fr-grid-row--center">
@@ -85,27 +93,28 @@ pub fn login() -> Html {
                     <Alert kind={AlertKind::Info} small=true>{ n }</Alert>
                 }
                 if let Some(msg) = &*error {
-                    <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" id="erreur-connexion" role="alert" tabindex="-1">
-                        <p>{ msg.clone() }</p>
-                    </div>
+                    <Alert kind={AlertKind::Error} small=true id={Some(AttrValue::Static(ERROR_ID))}>{ msg.clone() }</Alert>
                 }
                 <form onsubmit={onsubmit} novalidate=true aria-labelledby="titre-page">
                     <fieldset class="fr-fieldset" aria-label="Identifiants">
                         <div class="fr-fieldset__element">
-                            <div class="fr-input-group">
+                            <div class={classes!("fr-input-group", invalid.map(|_| "fr-input-group--error"))}>
                                 <label class="fr-label" for="email">
                                     { "Adresse électronique" }
-                                    <span class="fr-hint-text">{ "Format attendu : prenom.nom@structure.fr" }</span>
+                                    <span class="fr-hint-text" id="email-hint">{ "Format attendu : prenom.nom@structure.fr" }</span>
                                 </label>
-                                <input class="fr-input" id="email" name="email" type="email" autocomplete="username" required=true
+                                <input class={classes!("fr-input", invalid.map(|_| "fr-input--error"))} id="email" name="email" type="email"
+                                    autocomplete="username" required=true aria-invalid={invalid}
+                                    aria-describedby={match described { Some(d) => format!("email-hint {d}"), None => "email-hint".into() }}
                                     value={(*email).clone()} oninput={set(email.clone())} />
                             </div>
                         </div>
                         <div class="fr-fieldset__element">
-                            <div class="fr-input-group">
+                            <div class={classes!("fr-input-group", invalid.map(|_| "fr-input-group--error"))}>
                                 <label class="fr-label" for="password">{ "Mot de passe" }</label>
-                                <input class="fr-input" id="password" name="password" type={if *show { "text" } else { "password" }}
-                                    autocomplete="current-password" required=true
+                                <input class={classes!("fr-input", invalid.map(|_| "fr-input--error"))} id="password" name="password"
+                                    type={if *show { "text" } else { "password" }} autocomplete="current-password" required=true
+                                    aria-invalid={invalid} aria-describedby={described}
                                     value={(*password).clone()} oninput={set(password.clone())} />
                             </div>
                             <div class="fr-checkbox-group fr-checkbox-group--sm fr-mt-1w">
@@ -114,9 +123,7 @@ pub fn login() -> Html {
                             </div>
                         </div>
                         <div class="fr-fieldset__element fr-mt-2w">
-                            <button class="fr-btn" type="submit" disabled={*busy}>
-                                { if *busy { "Connexion…" } else { "Se connecter" } }
-                            </button>
+                            <SubmitButton label="Se connecter" busy_label="Connexion…" busy={*busy} />
                         </div>
                     </fieldset>
                 </form>

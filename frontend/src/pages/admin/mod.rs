@@ -1,0 +1,62 @@
+//! Administration: structures and accounts (list, creation, edition with `If-Match`).
+use yew::prelude::*;
+
+use crate::app::Route;
+use crate::components::fields::InputField;
+use crate::components::link::AppLink;
+
+pub mod structure_edit;
+pub mod structures;
+pub mod user_edit;
+pub mod users;
+
+/// Options of a `<select>`: (value, label).
+pub type Options = Vec<(AttrValue, AttrValue)>;
+
+/// "Structures › Modifier « … »".
+pub fn breadcrumb(parent: Route, parent_label: &'static str, current: &str) -> Html {
+    html! {
+        <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+            <ol class="fr-breadcrumb__list">
+                <li><AppLink to={parent} classes={classes!("fr-breadcrumb__link")}>{ parent_label }</AppLink></li>
+                <li><a class="fr-breadcrumb__link" aria-current="page">{ current.to_string() }</a></li>
+            </ol>
+        </nav>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SearchProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    /// Accessible name of the search form.
+    pub name: AttrValue,
+    pub onapply: Callback<String>,
+    /// More filters, between the text and the button.
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// A search form applied on submit.
+#[function_component(Search)]
+pub fn search(p: &SearchProps) -> Html {
+    let q = use_state(String::new);
+    let onsubmit = {
+        let (q, onapply) = (q.clone(), p.onapply.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            onapply.emit(q.trim().to_string());
+        })
+    };
+    let oninput = {
+        let q = q.clone();
+        Callback::from(move |v: String| q.set(v))
+    };
+    html! {
+        <form class="sas-filters" {onsubmit} role="search" aria-label={p.name.clone()}>
+            <InputField id={p.id.clone()} label={p.label.clone()} kind="search" value={(*q).clone()} {oninput} />
+            { p.children.clone() }
+            <button class="fr-btn fr-btn--secondary" type="submit">{ "Chercher" }</button>
+        </form>
+    }
+}

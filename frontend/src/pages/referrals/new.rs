@@ -1,0 +1,99 @@
+//! "Signaler un jeune": the prescriber's referral form. Its sections are in `new/`.
+use api_types::{Referral, VocabularyEntry};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::components::feedback::{ErrorSummary, SubmitButton};
+use crate::hooks::{use_form, Form};
+use crate::logic::form::FormField;
+use crate::logic::referral_form::{Field, ReferralForm};
+use crate::pages::PageTitle;
+use crate::platform;
+use crate::services::{reference, referrals};
+use crate::session::{flash, use_auth, Auth};
+
+mod consent;
+mod contact;
+mod situation;
+mod youth;
+
+/// What every section receives.
+#[derive(Properties, PartialEq)]
+pub struct SectionProps {
+    pub form: Form<ReferralForm>,
+    /// Its number in the page ("2. Comment le joindre").
+    pub number: u8,
+}
+
+#[function_component(NewReferral)]
+pub fn new_referral() -> Html {
+    let auth = use_auth();
+    let navigator = use_navigator();
+    // Who informs the young person: the prescriber, by default.
+    let who = match &*auth {
+        Auth::SignedIn { me, .. } => match &me.structure {
+            Some(s) => format!("{} ({})", me.name, s.name),
+            None => me.name.clone(),
+        },
+        _ => String::new(),
+    };
+    let form = use_form(
+        move || ReferralForm {
+            informed_by: who,
+            ..ReferralForm::default()
+        },
+        platform::today(),
+    );
+    let vocab = use_state(Vec::<VocabularyEntry>::new);
+    {
+        let vocab = vocab.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                if let Ok(v) = reference::vocabulary("thematiques").await {
+                    vocab.set(v);
+                }
+            });
+        });
+    }
+    let onsubmit = form.submit(
+        |f: &ReferralForm, today| f.to_request(*today, platform::now()),
+        referrals::create,
+        move |r: Referral| {
+            flash(format!(
+                "Signalement envoyé. L’équipe SAS du territoire va contacter {}.",
+                r.youth.first_name
+            ));
+            if let Some(n) = &navigator {
+                n.push(&Route::Referral {
+                    id: r.id.to_string(),
+                });
+            }
+        },
+    );
+    let minor = form.values().is_minor(platform::today());
+    let after_rep = if minor { 1 } else { 0 };
+
+    html! {
+        <div class="fr-grid-row">
+        <div class="fr-col-12 fr-col-lg-9">
+            <PageTitle text="Signaler un jeune" />
+            <p class="fr-text--lead">{ "Un jeune de 15 à 29 ans dont l’accompagnement se termine ? Signalez-le, si possible avant la date de fin : l’équipe SAS du territoire le contactera pour l’orienter." }</p>
+            <p class="fr-text--sm">{ "Tous les champs sont obligatoires, sauf mention « facultatif »." }</p>
+            <ErrorSummary items={form.summary()} general={form.general()} focus_key={form.refusals()} />
+            <form id={Field::Form.id()} {onsubmit} novalidate=true aria-labelledby="titre-page">
+                <youth::Youth form={form.clone()} number=1 />
+                <contact::Contact form={form.clone()} number=2 />
+                if minor {
+                    <contact::Representative form={form.clone()} number=3 />
+                }
+                <situation::Situation form={form.clone()} number={3 + after_rep} vocabulary={(*vocab).clone()} />
+                <consent::ConsentSection form={form.clone()} number={4 + after_rep} />
+                <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-4w">
+                    <li><SubmitButton label="Envoyer le signalement" busy_label="Envoi en cours…" busy={form.busy()} /></li>
+                </ul>
+            </form>
+        </div>
+        </div>
+    }
+}
