@@ -29,8 +29,8 @@ setup: ## Install the toolchain pieces (rustfmt, clippy, psql, Postgres, .venv t
 db: ## Start the local database if needed and print its DATABASE_URL
 	@scripts/db.sh
 
-build: ## Build the API binary (target/debug/sas)
-	@cargo build -p sas-api --bin sas
+build: ## Build the API binary (target/debug/sas), sharing its dependencies with cargo test
+	@scripts/build-server.sh
 
 frontend: ## Install the SPA toolchain if needed and build the SPA into frontend/dist
 	@scripts/frontend-setup.sh
@@ -55,7 +55,7 @@ test: ## Setup, format, lint, unit + black-box tests, then the API contract chec
 	step "cargo fmt --check" cargo fmt --all -- --check
 	step "cargo clippy" cargo clippy --all-targets -- -D warnings
 	step "cargo test" cargo test --workspace
-	step "build $(SAS)" cargo build -p sas-api --bin sas
+	step "build $(SAS)" scripts/build-server.sh
 	step "api checks" scripts/api-checks.sh
 	step "frontend setup" scripts/frontend-setup.sh
 	step "frontend build" scripts/frontend-build.sh
