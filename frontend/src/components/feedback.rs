@@ -113,21 +113,13 @@ pub fn loading(p: &LoadingProps) -> Html {
     html! { <p class="fr-text--sm sas-loading" role="status">{ p.text.clone() }</p> }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct SubmitProps {
-    pub label: AttrValue,
-    /// Shown while the request is out.
-    pub busy_label: AttrValue,
-    pub busy: bool,
-}
-
-/// A form's submit button. While busy it stays focusable (`aria-disabled`, not `disabled`,
-/// which would drop the keyboard focus to the page body) and the form ignores a second submit.
-#[function_component(SubmitButton)]
-pub fn submit_button(p: &SubmitProps) -> Html {
+/// A form's submit button; `busy_label` shows while the request is out. While busy it stays
+/// focusable (`aria-disabled`, not `disabled`, which would drop the keyboard focus to the page
+/// body) and the form ignores a second submit.
+pub fn submit_button(label: &str, busy_label: &str, busy: bool) -> Html {
     html! {
-        <button class="fr-btn" type="submit" aria-disabled={p.busy.then_some("true")}>
-            { if p.busy { p.busy_label.clone() } else { p.label.clone() } }
+        <button class="fr-btn" type="submit" aria-disabled={busy.then_some("true")}>
+            { if busy { busy_label.to_string() } else { label.to_string() } }
         </button>
     }
 }

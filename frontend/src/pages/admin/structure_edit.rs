@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 use super::{breadcrumb, Options};
 use crate::app::Route;
 use crate::components::commune::{choice_of, CommuneField};
-use crate::components::feedback::{Alert, AlertKind, ErrorSummary, Loading, SubmitButton};
+use crate::components::feedback::{submit_button, Alert, AlertKind, ErrorSummary, Loading};
 use crate::components::fields::{Checkbox, Fieldset, InputField, SelectField};
 use crate::components::link::AppLink;
 use crate::hooks::{use_form, Form};
@@ -144,12 +144,12 @@ pub fn structure_edit(p: &EditProps) -> Html {
             <p class="fr-text--sm">{ "Tous les champs sont obligatoires, sauf mention « facultatif »." }</p>
             <ErrorSummary items={form.summary()} general={form.general()} focus_key={form.refusals()} />
             <form id={F::Form.id()} {onsubmit} novalidate=true aria-labelledby="titre-page">
-                <Identity form={form.clone()} kinds={choices.kinds.clone()} />
+                { identity(&form, &choices.kinds) }
                 <CommuneField id={F::Commune.id()} label="Commune (facultatif)" value={(*commune).clone()} onselect={on_commune} error={form.error(F::Commune)} />
-                <Contact form={form.clone()} />
-                <Capacities form={form.clone()} territories={choices.territories.clone()} />
+                { contact(&form) }
+                { capacities(&form, &choices.territories) }
                 <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
-                    <li><SubmitButton label={submit} busy_label="Enregistrement…" busy={form.busy()} /></li>
+                    <li>{ submit_button(submit, "Enregistrement…", form.busy()) }</li>
                     <li><AppLink to={Route::Structures} classes={classes!("fr-btn", "fr-btn--secondary")}>{ "Annuler" }</AppLink></li>
                 </ul>
             </form>
@@ -157,21 +157,13 @@ pub fn structure_edit(p: &EditProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct IdentityProps {
-    form: Form<StructureForm>,
-    kinds: Options,
-}
-
-#[function_component(Identity)]
-fn identity(p: &IdentityProps) -> Html {
-    let form = &p.form;
+fn identity(form: &Form<StructureForm>, kinds: &Options) -> Html {
     let f = form.values();
     html! {
         <>
             <InputField id={F::Name.id()} label="Nom" value={f.name.clone()} oninput={form.text(F::Name, |f, v| f.name = v)} required=true error={form.error(F::Name)} />
             <SelectField id={F::Kind.id()} label="Type de structure" placeholder={Some(AttrValue::Static("Choisir un type"))}
-                options={p.kinds.clone()} value={f.kind.clone()} onchange={form.text(F::Kind, |f, v| f.kind = v)} required=true error={form.error(F::Kind)} />
+                options={kinds.clone()} value={f.kind.clone()} onchange={form.text(F::Kind, |f, v| f.kind = v)} required=true error={form.error(F::Kind)} />
             <InputField id={F::Siret.id()} label="SIRET (facultatif)" hint={Some(AttrValue::Static("14 chiffres"))} inputmode={Some(AttrValue::Static("numeric"))}
                 value={f.siret.clone()} oninput={form.text(F::Siret, |f, v| f.siret = v)} error={form.error(F::Siret)} />
             <InputField id={F::Address.id()} label="Adresse (facultatif)" autocomplete={Some(AttrValue::Static("street-address"))}
@@ -182,14 +174,7 @@ fn identity(p: &IdentityProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct SectionProps {
-    form: Form<StructureForm>,
-}
-
-#[function_component(Contact)]
-fn contact(p: &SectionProps) -> Html {
-    let form = &p.form;
+fn contact(form: &Form<StructureForm>) -> Html {
     let f = form.values();
     html! {
         <>
@@ -207,15 +192,7 @@ fn contact(p: &SectionProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct CapacitiesProps {
-    form: Form<StructureForm>,
-    territories: Options,
-}
-
-#[function_component(Capacities)]
-fn capacities(p: &CapacitiesProps) -> Html {
-    let form = &p.form;
+fn capacities(form: &Form<StructureForm>, territories: &Options) -> Html {
     let f = form.values();
     html! {
         <>
@@ -228,7 +205,7 @@ fn capacities(p: &CapacitiesProps) -> Html {
                     checked={f.sensitive} onchange={form.flag(F::Capacities, |f, v| f.sensitive = v)} />
             </Fieldset>
             <SelectField id={F::Territory.id()} label={if f.sas_team { "Territoire" } else { "Territoire (facultatif)" }}
-                placeholder={Some(AttrValue::Static("Aucun territoire"))} options={p.territories.clone()}
+                placeholder={Some(AttrValue::Static("Aucun territoire"))} options={territories.clone()}
                 value={f.territory_id.clone()} onchange={form.text(F::Territory, |f, v| f.territory_id = v)} required={f.sas_team} error={form.error(F::Territory)} />
         </>
     }

@@ -7,7 +7,7 @@ use yew_router::prelude::*;
 use super::users::active_badge;
 use super::{breadcrumb, Options};
 use crate::app::Route;
-use crate::components::feedback::{Alert, AlertKind, ErrorSummary, Loading, SubmitButton};
+use crate::components::feedback::{submit_button, Alert, AlertKind, ErrorSummary, Loading};
 use crate::components::fields::{Checkbox, Fieldset, InputField, SelectField};
 use crate::components::link::AppLink;
 use crate::hooks::{use_form, Form};
@@ -140,10 +140,10 @@ pub fn user_edit(p: &EditProps) -> Html {
             <p class="fr-text--sm">{ "Tous les champs sont obligatoires, sauf mention « facultatif »." }</p>
             <ErrorSummary items={form.summary()} general={form.general()} focus_key={form.refusals()} />
             <form id={F::Form.id()} {onsubmit} novalidate=true aria-labelledby="titre-page">
-                <Person form={form.clone()} creating={creating} />
-                <Attachment form={form.clone()} creating={creating} choices={(*choices).clone()} />
+                { person(&form, creating) }
+                { attachment(&form, creating, &choices) }
                 <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
-                    <li><SubmitButton label={submit} busy_label="Enregistrement…" busy={form.busy()} /></li>
+                    <li>{ submit_button(submit, "Enregistrement…", form.busy()) }</li>
                     <li><AppLink to={Route::Users} classes={classes!("fr-btn", "fr-btn--secondary")}>{ "Annuler" }</AppLink></li>
                 </ul>
             </form>
@@ -154,24 +154,14 @@ pub fn user_edit(p: &EditProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct SectionProps {
-    form: Form<UserForm>,
-    creating: bool,
-    #[prop_or_default]
-    choices: Choices,
-}
-
 /// Email, names, password.
-#[function_component(Person)]
-fn person(p: &SectionProps) -> Html {
-    let form = &p.form;
+fn person(form: &Form<UserForm>, creating: bool) -> Html {
     let f = form.values();
     html! {
         <>
             <InputField id={F::Email.id()} label="Adresse électronique" kind="email" autocomplete={Some(AttrValue::Static("off"))}
-                hint={if p.creating { None } else { Some(AttrValue::Static("L’adresse ne peut pas être modifiée.")) }}
-                value={f.email.clone()} oninput={form.text(F::Email, |f, v| f.email = v)} required={p.creating} disabled={!p.creating} error={form.error(F::Email)} />
+                hint={if creating { None } else { Some(AttrValue::Static("L’adresse ne peut pas être modifiée.")) }}
+                value={f.email.clone()} oninput={form.text(F::Email, |f, v| f.email = v)} required={creating} disabled={!creating} error={form.error(F::Email)} />
             <div class="fr-grid-row fr-grid-row--gutters">
                 <div class="fr-col-12 fr-col-md-6">
                     <InputField id={F::FirstName.id()} label="Prénom" value={f.first_name.clone()} oninput={form.text(F::FirstName, |f, v| f.first_name = v)} required=true error={form.error(F::FirstName)} />
@@ -181,35 +171,32 @@ fn person(p: &SectionProps) -> Html {
                 </div>
             </div>
             <InputField id={F::Password.id()} kind="password" autocomplete={Some(AttrValue::Static("new-password"))}
-                label={if p.creating { "Mot de passe initial" } else { "Nouveau mot de passe (facultatif)" }}
+                label={if creating { "Mot de passe initial" } else { "Nouveau mot de passe (facultatif)" }}
                 hint={Some(AttrValue::from(format!("{} caractères au moins. Transmettez-le à la personne par un autre canal que le courriel.", api_types::rules::PASSWORD_MIN_CHARS)))}
-                value={f.password.clone()} oninput={form.text(F::Password, |f, v| f.password = v)} required={p.creating} error={form.error(F::Password)} />
+                value={f.password.clone()} oninput={form.text(F::Password, |f, v| f.password = v)} required={creating} error={form.error(F::Password)} />
         </>
     }
 }
 
 /// Structure first (the roles it allows depend on it), then roles, then a pilot's territory.
-#[function_component(Attachment)]
-fn attachment(p: &SectionProps) -> Html {
-    let form = &p.form;
+fn attachment(form: &Form<UserForm>, creating: bool, choices: &Choices) -> Html {
     let f = form.values();
     let structure_label = if f.needs_structure() {
         "Structure"
     } else {
         "Structure (facultatif)"
     };
-    let structure_name = p
-        .choices
+    let structure_name = choices
         .structures
         .iter()
         .find(|(v, _)| *v == f.structure_id)
         .map(|(_, l)| l.to_string());
     html! {
         <>
-            if p.creating {
+            if creating {
                 <SelectField id={F::Structure.id()} label={structure_label}
                     hint={Some(AttrValue::Static("Obligatoire pour un prescripteur, un aiguilleur ou une structure d’accueil ; facultatif pour un administrateur ou un pilote."))}
-                    placeholder={Some(AttrValue::Static("Aucune structure"))} options={p.choices.structures.clone()}
+                    placeholder={Some(AttrValue::Static("Aucune structure"))} options={choices.structures.clone()}
                     value={f.structure_id.clone()} onchange={form.text(F::Structure, |f, v| f.structure_id = v)} error={form.error(F::Structure)} />
             } else {
                 <p class="fr-text--sm">{ format!("Structure : {}", structure_name.unwrap_or_else(|| "aucune".into())) }</p>
@@ -224,7 +211,7 @@ fn attachment(p: &SectionProps) -> Html {
             </Fieldset>
             if f.roles.contains(&Role::Pilot) {
                 <SelectField id={F::Territory.id()} label="Territoire du pilote" placeholder={Some(AttrValue::Static("Choisir un territoire"))}
-                    options={p.choices.territories.clone()} value={f.territory_id.clone()} onchange={form.text(F::Territory, |f, v| f.territory_id = v)} required=true error={form.error(F::Territory)} />
+                    options={choices.territories.clone()} value={f.territory_id.clone()} onchange={form.text(F::Territory, |f, v| f.territory_id = v)} required=true error={form.error(F::Territory)} />
             }
         </>
     }

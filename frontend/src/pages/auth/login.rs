@@ -2,7 +2,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::feedback::{Alert, AlertKind, SubmitButton};
+use crate::components::feedback::{submit_button, Alert, AlertKind};
 use crate::hooks::use_focus_on_change;
 use crate::logic::error::ApiError;
 use crate::pages::PageTitle;
@@ -123,7 +123,7 @@ pub fn login() -> Html {
                             </div>
                         </div>
                         <div class="fr-fieldset__element fr-mt-2w">
-                            <SubmitButton label="Se connecter" busy_label="Connexion…" busy={*busy} />
+                            { submit_button("Se connecter", "Connexion…", *busy) }
                         </div>
                     </fieldset>
                 </form>

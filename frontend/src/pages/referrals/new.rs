@@ -1,11 +1,12 @@
-//! "Signaler un jeune": the prescriber's referral form. Its sections are in `new/`.
+//! "Signaler un jeune": the prescriber's referral form. Its sections are in `new/`, one
+//! function each (numbered: the representative's section appears for a minor).
 use api_types::{Referral, VocabularyEntry};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::feedback::{ErrorSummary, SubmitButton};
-use crate::hooks::{use_form, Form};
+use crate::components::feedback::{submit_button, ErrorSummary};
+use crate::hooks::use_form;
 use crate::logic::form::FormField;
 use crate::logic::referral_form::{Field, ReferralForm};
 use crate::pages::PageTitle;
@@ -17,14 +18,6 @@ mod consent;
 mod contact;
 mod situation;
 mod youth;
-
-/// What every section receives.
-#[derive(Properties, PartialEq)]
-pub struct SectionProps {
-    pub form: Form<ReferralForm>,
-    /// Its number in the page ("2. Comment le joindre").
-    pub number: u8,
-}
 
 #[function_component(NewReferral)]
 pub fn new_referral() -> Html {
@@ -82,15 +75,15 @@ pub fn new_referral() -> Html {
             <p class="fr-text--sm">{ "Tous les champs sont obligatoires, sauf mention « facultatif »." }</p>
             <ErrorSummary items={form.summary()} general={form.general()} focus_key={form.refusals()} />
             <form id={Field::Form.id()} {onsubmit} novalidate=true aria-labelledby="titre-page">
-                <youth::Youth form={form.clone()} number=1 />
-                <contact::Contact form={form.clone()} number=2 />
+                { youth::youth(&form, 1) }
+                { contact::contact(&form, 2) }
                 if minor {
-                    <contact::Representative form={form.clone()} number=3 />
+                    { contact::representative(&form, 3) }
                 }
-                <situation::Situation form={form.clone()} number={3 + after_rep} vocabulary={(*vocab).clone()} />
-                <consent::ConsentSection form={form.clone()} number={4 + after_rep} />
+                { situation::situation(&form, 3 + after_rep, &vocab) }
+                { consent::consent_section(&form, 4 + after_rep) }
                 <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-4w">
-                    <li><SubmitButton label="Envoyer le signalement" busy_label="Envoi en cours…" busy={form.busy()} /></li>
+                    <li>{ submit_button("Envoyer le signalement", "Envoi en cours…", form.busy()) }</li>
                 </ul>
             </form>
         </div>

@@ -147,7 +147,7 @@ pub fn queue() -> Html {
                 <Alert kind={AlertKind::Warning} small=true id={Some(AttrValue::Static("avis-file"))}>{ n.clone() }</Alert>
             }
             <div class="sas-filters">
-                <ViewChoice value={v} onchange={ let view = view.clone(); Callback::from(move |v| view.set(v)) } />
+                { view_choice(v, &{ let view = view.clone(); Callback::from(move |v| view.set(v)) }) }
                 <ReferralFilters {onapply} />
             </div>
             { list_view(&list, v.texts(), |items| table(v, items, busy, &on_assign)) }
@@ -155,23 +155,16 @@ pub fn queue() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ViewProps {
-    value: View,
-    onchange: Callback<View>,
-}
-
-#[function_component(ViewChoice)]
-fn view_choice(p: &ViewProps) -> Html {
+fn view_choice(value: View, onchange: &Callback<View>) -> Html {
     html! {
         <fieldset class="fr-segmented fr-segmented--sm">
             <legend class="fr-segmented__legend">{ "Afficher" }</legend>
             <div class="fr-segmented__elements">
                 { for View::ALL.into_iter().map(|v| {
-                    let onchange = p.onchange.reform(move |_: Event| v);
+                    let onchange = onchange.reform(move |_: Event| v);
                     html! {
                         <div class="fr-segmented__element">
-                            <input value={v.id()} checked={p.value == v} type="radio" id={v.id()} name="vue-file" {onchange} />
+                            <input value={v.id()} checked={value == v} type="radio" id={v.id()} name="vue-file" {onchange} />
                             <label class="fr-label" for={v.id()}>{ v.label() }</label>
                         </div>
                     }

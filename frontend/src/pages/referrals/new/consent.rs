@@ -2,14 +2,12 @@
 use api_types::ConsentMethod;
 use yew::prelude::*;
 
-use super::SectionProps;
 use crate::components::fields::{Checkbox, Fieldset, InputField, Radio};
+use crate::hooks::Form;
 use crate::logic::form::FormField;
 use crate::logic::referral_form::{Field, ReferralForm};
 
-#[function_component(ConsentSection)]
-pub fn consent_section(p: &SectionProps) -> Html {
-    let form = &p.form;
+pub fn consent_section(form: &Form<ReferralForm>, number: u8) -> Html {
     let f = form.values();
     let method = |m: ConsentMethod| {
         let form = form.clone();
@@ -19,7 +17,7 @@ pub fn consent_section(p: &SectionProps) -> Html {
     };
     html! {
         <>
-            <h2 class="fr-h4 fr-mt-4w">{ format!("{}. Information du jeune", p.number) }</h2>
+            <h2 class="fr-h4 fr-mt-4w">{ format!("{}. Information du jeune", number) }</h2>
             { notice() }
             <Fieldset id={Field::Method.id()} legend="Comment avez-vous informé le jeune ?" inline=true error={form.error(Field::Method)}>
                 <Radio id="methode-orale" name="methode" label="À l’oral" checked={f.method == ConsentMethod::Oral} onselect={method(ConsentMethod::Oral)} />

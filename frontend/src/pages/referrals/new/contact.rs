@@ -2,8 +2,8 @@
 use api_types::ContactChannel;
 use yew::prelude::*;
 
-use super::SectionProps;
 use crate::components::fields::{Checkbox, Fieldset, InputField};
+use crate::hooks::Form;
 use crate::logic::form::FormField;
 use crate::logic::format;
 use crate::logic::labels;
@@ -19,14 +19,12 @@ const CHANNELS: [ContactChannel; 5] = [
     ContactChannel::HomeVisit,
 ];
 
-#[function_component(Contact)]
-pub fn contact(p: &SectionProps) -> Html {
-    let form = &p.form;
+pub fn contact(form: &Form<ReferralForm>, number: u8) -> Html {
     let f = form.values();
     let off = Some(AttrValue::Static("off"));
     html! {
         <>
-            <h2 class="fr-h4 fr-mt-4w">{ format!("{}. Comment le joindre", p.number) }</h2>
+            <h2 class="fr-h4 fr-mt-4w">{ format!("{}. Comment le joindre", number) }</h2>
             <Fieldset id={Field::Contact.id()} legend="Un moyen de le joindre : téléphone, courriel ou par votre intermédiaire"
                 hint={Some(AttrValue::Static("Au moins l’un des trois."))} error={form.error(Field::Contact)}>
                 <InputField id={Field::Phone.id()} label="Téléphone du jeune" kind="tel" inputmode={Some(AttrValue::Static("tel"))}
@@ -57,15 +55,13 @@ pub fn contact(p: &SectionProps) -> Html {
 }
 
 /// Shown for a minor: who holds parental authority, and how to reach them.
-#[function_component(Representative)]
-pub fn representative(p: &SectionProps) -> Html {
-    let form = &p.form;
+pub fn representative(form: &Form<ReferralForm>, number: u8) -> Html {
     let f = form.values();
     let today = platform::today();
     let off = Some(AttrValue::Static("off"));
     html! {
         <section class="sas-section-minor fr-mt-4w" aria-labelledby="titre-representant">
-            <h2 class="fr-h4" id="titre-representant">{ format!("{}. Représentant légal", p.number) }</h2>
+            <h2 class="fr-h4" id="titre-representant">{ format!("{}. Représentant légal", number) }</h2>
             <p class="fr-text--sm">{ "Le jeune est mineur : indiquez la personne qui exerce l’autorité parentale ou la tutelle. Elle doit être informée du signalement." }</p>
             <InputField id={Field::RepName.id()} label="Nom et prénom du représentant légal" autocomplete={off.clone()} required=true
                 value={f.rep_name.clone()} oninput={form.text(Field::RepName, |f, v| f.rep_name = v)} error={form.error(Field::RepName)} />

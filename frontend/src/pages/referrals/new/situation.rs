@@ -11,16 +11,7 @@ use api_types::rules::REASON_TEXT_MAX_CHARS;
 
 use crate::logic::referral_form::{Field, ReferralForm};
 
-#[derive(Properties, PartialEq)]
-pub struct SituationProps {
-    pub form: Form<ReferralForm>,
-    pub number: u8,
-    pub vocabulary: Vec<VocabularyEntry>,
-}
-
-#[function_component(Situation)]
-pub fn situation(p: &SituationProps) -> Html {
-    let form = &p.form;
+pub fn situation(form: &Form<ReferralForm>, number: u8, vocabulary: &[VocabularyEntry]) -> Html {
     let f = form.values();
     let reasons: Vec<(AttrValue, AttrValue)> = labels::REASONS
         .iter()
@@ -44,7 +35,7 @@ pub fn situation(p: &SituationProps) -> Html {
         format!("{REASON_TEXT_MAX_CHARS} caractères au plus. Aucun détail médical ou judiciaire.");
     html! {
         <>
-            <h2 class="fr-h4 fr-mt-4w">{ format!("{}. Sa situation", p.number) }</h2>
+            <h2 class="fr-h4 fr-mt-4w">{ format!("{}. Sa situation", number) }</h2>
             <SelectField id={Field::Reason.id()} label="Motif de fin d’accompagnement"
                 placeholder={Some(AttrValue::Static("Choisir un motif"))} options={reasons}
                 value={f.reason.clone()} onchange={form.text(Field::Reason, |f, v| f.reason = v)} required=true error={form.error(Field::Reason)} />
@@ -57,7 +48,7 @@ pub fn situation(p: &SituationProps) -> Html {
             <InputField id={Field::ExitDate.id()} label="Date de fin de l’accompagnement actuel (facultatif)" kind="date"
                 hint={Some(AttrValue::Static("Date prévue, ou déjà passée. À 30 jours ou moins, le signalement est traité en priorité."))}
                 value={f.exit_date.clone()} oninput={form.text(Field::ExitDate, |f, v| f.exit_date = v)} error={form.error(Field::ExitDate)} />
-            <ThematiquesPicker id={Field::Needs.id()} vocabulary={p.vocabulary.clone()} selected={f.needs.clone()} ontoggle={on_need} error={form.error(Field::Needs)} />
+            <ThematiquesPicker id={Field::Needs.id()} vocabulary={vocabulary.to_vec()} selected={f.needs.clone()} ontoggle={on_need} error={form.error(Field::Needs)} />
         </>
     }
 }

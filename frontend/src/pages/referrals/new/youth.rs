@@ -1,17 +1,15 @@
 //! Section 1: who the young person is and where they live.
 use yew::prelude::*;
 
-use super::SectionProps;
 use crate::components::commune::CommuneField;
 use crate::components::fields::InputField;
+use crate::hooks::Form;
 use crate::logic::form::FormField;
 use crate::logic::format;
 use crate::logic::referral_form::{Field, ReferralForm, MAX_AGE, MIN_AGE};
 use crate::platform;
 
-#[function_component(Youth)]
-pub fn youth(p: &SectionProps) -> Html {
-    let form = &p.form;
+pub fn youth(form: &Form<ReferralForm>, number: u8) -> Html {
     let f = form.values();
     let today = platform::today();
     let age = f.age(today).filter(|a| (MIN_AGE..=MAX_AGE).contains(a));
@@ -30,7 +28,7 @@ pub fn youth(p: &SectionProps) -> Html {
     let off = Some(AttrValue::Static("off"));
     html! {
         <>
-            <h2 class="fr-h4 fr-mt-4w">{ format!("{}. Le jeune", p.number) }</h2>
+            <h2 class="fr-h4 fr-mt-4w">{ format!("{}. Le jeune", number) }</h2>
             <div class="fr-grid-row fr-grid-row--gutters">
                 <div class="fr-col-12 fr-col-md-6">
                     <InputField id={Field::FirstName.id()} label="Prénom" autocomplete={off.clone()} required=true
