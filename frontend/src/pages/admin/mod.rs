@@ -2,8 +2,10 @@
 use yew::prelude::*;
 
 use crate::app::Route;
+use crate::components::feedback::{Alert, AlertKind, Loading};
 use crate::components::fields::InputField;
 use crate::components::link::AppLink;
+use crate::pages::PageTitle;
 
 pub mod structure_edit;
 pub mod structures;
@@ -22,6 +24,25 @@ pub fn breadcrumb(parent: Route, parent_label: &'static str, current: &str) -> H
                 <li><a class="fr-breadcrumb__link" aria-current="page">{ current.to_string() }</a></li>
             </ol>
         </nav>
+    }
+}
+
+/// The page of an edition whose resource could not be read (or is being read: `error` none).
+pub fn not_loaded(
+    title: &'static str,
+    error: Option<&str>,
+    back: Route,
+    back_label: &'static str,
+) -> Html {
+    match error {
+        Some(e) => html! {
+            <>
+                <PageTitle text={format!("{title} introuvable")} />
+                <Alert kind={AlertKind::Error}>{ e.to_string() }</Alert>
+                <AppLink to={back} classes={classes!("fr-btn", "fr-btn--secondary")}>{ back_label }</AppLink>
+            </>
+        },
+        None => html! { <><PageTitle text={title} /><Loading /></> },
     }
 }
 

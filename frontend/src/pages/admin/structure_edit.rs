@@ -3,10 +3,10 @@ use api_types::Structure;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{breadcrumb, Options};
+use super::{breadcrumb, not_loaded, Options};
 use crate::app::Route;
 use crate::components::commune::{choice_of, CommuneField};
-use crate::components::feedback::{submit_button, Alert, AlertKind, ErrorSummary, Loading};
+use crate::components::feedback::{submit_button, ErrorSummary};
 use crate::components::fields::{Checkbox, Fieldset, InputField, SelectField};
 use crate::components::link::AppLink;
 use crate::hooks::{use_form, Form};
@@ -88,18 +88,10 @@ pub fn structure_edit(p: &EditProps) -> Html {
             });
         });
     }
-    if let Some(e) = &*load_error {
-        return html! {
-            <>
-                <PageTitle text="Structure introuvable" />
-                <Alert kind={AlertKind::Error}>{ e.clone() }</Alert>
-                <AppLink to={Route::Structures} classes={classes!("fr-btn", "fr-btn--secondary")}>{ "Retour aux structures" }</AppLink>
-            </>
-        };
-    }
     let creating = p.id.is_none();
-    if !creating && read.is_none() {
-        return html! { <><PageTitle text="Structure" /><Loading /></> };
+    if load_error.is_some() || (!creating && read.is_none()) {
+        let back = (Route::Structures, "Retour aux structures");
+        return not_loaded("Structure", load_error.as_deref(), back.0, back.1);
     }
     let title = match &*read {
         None => "Ajouter une structure".to_string(),

@@ -5,9 +5,9 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::users::active_badge;
-use super::{breadcrumb, Options};
+use super::{breadcrumb, not_loaded, Options};
 use crate::app::Route;
-use crate::components::feedback::{submit_button, Alert, AlertKind, ErrorSummary, Loading};
+use crate::components::feedback::{submit_button, Alert, AlertKind, ErrorSummary};
 use crate::components::fields::{Checkbox, Fieldset, InputField, SelectField};
 use crate::components::link::AppLink;
 use crate::hooks::{use_form, Form};
@@ -83,17 +83,9 @@ pub fn user_edit(p: &EditProps) -> Html {
             });
         });
     }
-    if let Some(e) = &*load_error {
-        return html! {
-            <>
-                <PageTitle text="Compte introuvable" />
-                <Alert kind={AlertKind::Error}>{ e.clone() }</Alert>
-                <AppLink to={Route::Users} classes={classes!("fr-btn", "fr-btn--secondary")}>{ "Retour aux comptes" }</AppLink>
-            </>
-        };
-    }
-    if !creating && user.is_none() {
-        return html! { <><PageTitle text="Compte" /><Loading /></> };
+    if load_error.is_some() || (!creating && user.is_none()) {
+        let back = (Route::Users, "Retour aux comptes");
+        return not_loaded("Compte", load_error.as_deref(), back.0, back.1);
     }
     let title = match &*user {
         Some(u) => format!("Compte de {} {}", u.first_name, u.last_name),

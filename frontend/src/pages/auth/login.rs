@@ -3,11 +3,12 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::feedback::{submit_button, Alert, AlertKind};
+use crate::components::fields::InputField;
 use crate::hooks::use_focus_on_change;
 use crate::logic::error::ApiError;
 use crate::pages::PageTitle;
 use crate::services::auth;
-use crate::session::{use_auth, Auth, AuthAction};
+use crate::session::{use_auth, Auth, AuthAction, AuthContext};
 
 const ERROR_ID: &str = "erreur-connexion";
 const MISSING: &str = "Indiquez votre adresse électronique et votre mot de passe.";
@@ -29,60 +30,22 @@ pub fn login() -> Html {
         _ => None,
     };
 
-    let onsubmit = {
-        let (auth_ctx, email, password, busy, error, refusals) = (
-            auth_ctx.clone(),
-            email.clone(),
-            password.clone(),
-            busy.clone(),
-            error.clone(),
-            refusals.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if *busy {
-                return;
-            }
-            let refuse = {
-                let (error, refusals) = (error.clone(), refusals.clone());
-                move |msg: String| {
-                    error.set(Some(msg));
-                    refusals.set(*refusals + 1);
-                }
-            };
-            if email.trim().is_empty() || password.is_empty() {
-                return refuse(MISSING.into());
-            }
-            busy.set(true);
-            let (auth_ctx, busy) = (auth_ctx.clone(), busy.clone());
-            let (em, pw) = ((*email).clone(), (*password).clone());
-            yew::platform::spawn_local(async move {
-                match auth::login(&em, &pw).await {
-                    Ok(me) => auth_ctx.dispatch(AuthAction::SignedIn(me)),
-                    Err(err) => {
-                        busy.set(false);
-                        refuse(match err {
-                            ApiError::Validation { .. } => MISSING.into(),
-                            other => other.message(),
-                        });
-                    }
-                }
-            });
-        })
-    };
-    let set = |h: UseStateHandle<String>| {
-        Callback::from(move |e: InputEvent| {
-            h.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
+    let onsubmit = on_submit(
+        auth_ctx.clone(),
+        (email.clone(), password.clone()),
+        busy.clone(),
+        error.clone(),
+        refusals.clone(),
+    );
+    let set = |h: UseStateHandle<String>| Callback::from(move |v: String| h.set(v));
     let toggle = {
         let show = show.clone();
         Callback::from(move |e: Event| {
             show.set(e.target_unchecked_into::<HtmlInputElement>().checked())
         })
     };
-    let invalid = error.is_some().then_some("true");
-    let described = error.is_some().then_some(ERROR_ID);
+    let invalid = error.is_some();
+    let described = invalid.then_some(AttrValue::Static(ERROR_ID));
 
     html! {
         <div class="fr-grid-row fr-grid-row--center">
@@ -98,25 +61,15 @@ pub fn login() -> Html {
                 <form onsubmit={onsubmit} novalidate=true aria-labelledby="titre-page">
                     <fieldset class="fr-fieldset" aria-label="Identifiants">
                         <div class="fr-fieldset__element">
-                            <div class={classes!("fr-input-group", invalid.map(|_| "fr-input-group--error"))}>
-                                <label class="fr-label" for="email">
-                                    { "Adresse électronique" }
-                                    <span class="fr-hint-text" id="email-hint">{ "Format attendu : prenom.nom@structure.fr" }</span>
-                                </label>
-                                <input class={classes!("fr-input", invalid.map(|_| "fr-input--error"))} id="email" name="email" type="email"
-                                    autocomplete="username" required=true aria-invalid={invalid}
-                                    aria-describedby={match described { Some(d) => format!("email-hint {d}"), None => "email-hint".into() }}
-                                    value={(*email).clone()} oninput={set(email.clone())} />
-                            </div>
+                            <InputField id="email" label="Adresse électronique" kind="email" required=true
+                                hint={Some(AttrValue::Static("Format attendu : prenom.nom@structure.fr"))}
+                                autocomplete={Some(AttrValue::Static("username"))} {invalid} described_by={described.clone()}
+                                value={(*email).clone()} oninput={set(email.clone())} />
                         </div>
                         <div class="fr-fieldset__element">
-                            <div class={classes!("fr-input-group", invalid.map(|_| "fr-input-group--error"))}>
-                                <label class="fr-label" for="password">{ "Mot de passe" }</label>
-                                <input class={classes!("fr-input", invalid.map(|_| "fr-input--error"))} id="password" name="password"
-                                    type={if *show { "text" } else { "password" }} autocomplete="current-password" required=true
-                                    aria-invalid={invalid} aria-describedby={described}
-                                    value={(*password).clone()} oninput={set(password.clone())} />
-                            </div>
+                            <InputField id="password" label="Mot de passe" kind={if *show { "text" } else { "password" }} required=true
+                                autocomplete={Some(AttrValue::Static("current-password"))} {invalid} described_by={described}
+                                value={(*password).clone()} oninput={set(password.clone())} />
                             <div class="fr-checkbox-group fr-checkbox-group--sm fr-mt-1w">
                                 <input type="checkbox" id="afficher-mot-de-passe" checked={*show} onchange={toggle} />
                                 <label class="fr-label" for="afficher-mot-de-passe">{ "Afficher le mot de passe" }</label>
@@ -131,4 +84,46 @@ pub fn login() -> Html {
             </div>
         </div>
     }
+}
+
+/// Sends the credentials; a refusal (missing field, wrong password, throttling…) sets the
+/// message and counts, so the alert takes the focus.
+fn on_submit(
+    auth_ctx: AuthContext,
+    (email, password): (UseStateHandle<String>, UseStateHandle<String>),
+    busy: UseStateHandle<bool>,
+    error: UseStateHandle<Option<String>>,
+    refusals: UseStateHandle<u32>,
+) -> Callback<SubmitEvent> {
+    Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        if *busy {
+            return;
+        }
+        let refuse = {
+            let (error, refusals) = (error.clone(), refusals.clone());
+            move |msg: String| {
+                error.set(Some(msg));
+                refusals.set(*refusals + 1);
+            }
+        };
+        if email.trim().is_empty() || password.is_empty() {
+            return refuse(MISSING.into());
+        }
+        busy.set(true);
+        let (auth_ctx, busy) = (auth_ctx.clone(), busy.clone());
+        let (em, pw) = ((*email).clone(), (*password).clone());
+        yew::platform::spawn_local(async move {
+            match auth::login(&em, &pw).await {
+                Ok(me) => auth_ctx.dispatch(AuthAction::SignedIn(me)),
+                Err(err) => {
+                    busy.set(false);
+                    refuse(match err {
+                        ApiError::Validation { .. } => MISSING.into(),
+                        other => other.message(),
+                    });
+                }
+            }
+        });
+    })
 }
