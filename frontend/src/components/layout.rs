@@ -1,4 +1,5 @@
 //! Page frame: skip links, header with the role's navigation, footer.
+use api_types::rules::{MAX_AGE, MIN_AGE};
 use api_types::Role;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -210,7 +211,7 @@ pub fn footer() -> Html {
                     </div>
                     <div class="fr-footer__content">
                         <p class="fr-footer__content-desc">
-                            { "SAS aide les structures à signaler les jeunes de 15 à 29 ans dont l’accompagnement se termine, pour qu’une équipe les contacte et les oriente vers la bonne structure." }
+                            { format!("SAS aide les structures à signaler les jeunes de {MIN_AGE} à {MAX_AGE} ans dont l’accompagnement se termine, pour qu’une équipe les contacte et les oriente vers la bonne structure.") }
                         </p>
                     </div>
                 </div>

@@ -1,5 +1,6 @@
 //! "Signaler un jeune": the prescriber's referral form. Its sections are in `new/`, one
 //! function each (numbered: the representative's section appears for a minor).
+use api_types::rules::{MAX_AGE, MIN_AGE};
 use api_types::{Referral, VocabularyEntry};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -71,7 +72,7 @@ pub fn new_referral() -> Html {
         <div class="fr-grid-row">
         <div class="fr-col-12 fr-col-lg-9">
             <PageTitle text="Signaler un jeune" />
-            <p class="fr-text--lead">{ "Un jeune de 15 à 29 ans dont l’accompagnement se termine ? Signalez-le, si possible avant la date de fin : l’équipe SAS du territoire le contactera pour l’orienter." }</p>
+            <p class="fr-text--lead">{ format!("Un jeune de {MIN_AGE} à {MAX_AGE} ans dont l’accompagnement se termine ? Signalez-le, si possible avant la date de fin : l’équipe SAS du territoire le contactera pour l’orienter.") }</p>
             <p class="fr-text--sm">{ "Tous les champs sont obligatoires, sauf mention « facultatif »." }</p>
             <ErrorSummary items={form.summary()} general={form.general()} focus_key={form.refusals()} />
             <form id={Field::Form.id()} {onsubmit} novalidate=true aria-labelledby="titre-page">

@@ -1,4 +1,5 @@
 //! The notice read to the young person, and their agreement.
+use api_types::rules::{MAX_AGE, MIN_AGE};
 use api_types::ConsentMethod;
 use yew::prelude::*;
 
@@ -42,7 +43,7 @@ fn notice() -> Html {
         <div class="fr-callout sas-notice" id="notice-information">
             <h3 class="fr-callout__title fr-h6">{ "Notice à lire au jeune" }</h3>
             <div class="fr-callout__text fr-text--md">
-                <p>{ "Votre accompagnement se termine bientôt. Pour que vous ne restiez pas sans solution, je vous propose de vous signaler à SAS, un service public qui aide les jeunes de 15 à 29 ans à trouver la suite : emploi, formation, logement, santé, démarches." }</p>
+                <p>{ format!("Votre accompagnement se termine bientôt. Pour que vous ne restiez pas sans solution, je vous propose de vous signaler à SAS, un service public qui aide les jeunes de {MIN_AGE} à {MAX_AGE} ans à trouver la suite : emploi, formation, logement, santé, démarches.") }</p>
                 <ul>
                     <li>{ "Un conseiller de l’équipe SAS vous appellera ou vous écrira pour faire le point avec vous. Vous pouvez refuser à tout moment, sans conséquence sur vos droits." }</li>
                     <li>{ "SAS enregistre votre nom, votre date de naissance, vos coordonnées, votre commune et vos besoins. Rien sur votre santé ni sur la justice." }</li>
