@@ -21,8 +21,12 @@ if [ -z "$WB_VERSION" ]; then
     exit 1
 fi
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
-    log "installing wasm-bindgen-cli $WB_VERSION (about 2 minutes)"
-    cargo install wasm-bindgen-cli --version "$WB_VERSION"
+    log "installing wasm-bindgen-cli $WB_VERSION (about 1.5 minutes)"
+    # Compiled at opt-level 1 in 16 codegen units without LTO: half the compile time of its
+    # release profile, and the same output (checked byte for byte on this SPA); it runs in
+    # 0.2 s either way.
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_LTO=false \
+        cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
 apt_updated=0
