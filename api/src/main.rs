@@ -10,7 +10,8 @@ const USAGE: &str = "usage: sas <serve | migrate | openapi [PATH] | seed-demo>
   serve       run pending migrations, then serve the API (SAS_BIND)
   migrate     run pending migrations and exit
   openapi     write the OpenAPI document (YAML) to PATH, or stdout
-  seed-demo   create the demo territory (Métropole de Lyon), structures and accounts";
+  seed-demo   create the demo territory (Métropole de Lyon), structures and accounts
+              (SAS_ENV=dev only: their password is public)";
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
@@ -19,7 +20,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("migrate") => with_settings(|s| sas_api::seed::migrate(&s.database_url)),
         Some("openapi") => write_openapi(args.get(1).map(String::as_str)),
-        Some("seed-demo") => with_settings(|s| sas_api::seed::seed_demo(&s.database_url)),
+        Some("seed-demo") => seed_demo(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -37,6 +38,15 @@ fn main() -> ExitCode {
 fn with_settings(f: impl FnOnce(Settings) -> Result<(), String>) -> Result<(), String> {
     let s = Settings::from_env().map_err(|e| e.to_string())?;
     f(s)
+}
+
+/// Refused before anything else unless SAS_ENV=dev (even without a JWT secret, which a
+/// production configuration would require first).
+fn seed_demo() -> Result<(), String> {
+    if std::env::var("SAS_ENV").ok().as_deref() != Some("dev") {
+        return Err(sas_api::seed::SEED_DEMO_REFUSED.into());
+    }
+    with_settings(|s| sas_api::seed::seed_demo(&s))
 }
 
 fn serve() -> Result<(), String> {

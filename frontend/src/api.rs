@@ -127,9 +127,14 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     request(method, path, Some(json), if_match).await?.json()
 }
 
-/// A POST whose answer body is not needed (actions such as deactivate).
-pub async fn post_action(path: &str) -> Result<Reply, ApiError> {
-    request(Method::Post, path, None, None).await
+/// A POST of an administrative action (deactivate, reactivate…), with the reason the API
+/// keeps in its audit; the answer body is not needed.
+pub async fn post_action(path: &str, reason: &str) -> Result<Reply, ApiError> {
+    let body = api_types::AdminAction {
+        reason: reason.trim().to_string(),
+    };
+    let json = serde_json::to_string(&body).map_err(|_| ApiError::Decode)?;
+    request(Method::Post, path, Some(json), None).await
 }
 
 /// Logs in with email and password; the refresh token is set as the HttpOnly cookie.

@@ -78,7 +78,23 @@ pub const STRUCTURE_FIELDS: &[&str] = &[
     "website",
     "prescriber",
     "territory_id",
+    "reason",
 ];
+
+/// Why an administrative change is made: required by the API, kept in its audit.
+pub const REASON_MISSING: &str =
+    "Indiquez le motif : il est conservé dans le journal d’administration.";
+
+/// Under every motif field.
+pub const REASON_HINT: &str =
+    "Conservé dans le journal d’administration, avec votre nom et la date.";
+
+/// The error of an empty motif, if it is.
+fn check_reason(reason: &str, e: &mut Errors) {
+    if reason.trim().is_empty() {
+        e.add("reason", REASON_MISSING);
+    }
+}
 
 /// A structure as edited.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -97,6 +113,8 @@ pub struct StructureForm {
     pub sas_team: bool,
     pub sensitive: bool,
     pub territory_id: String,
+    /// Why the structure is created or changed (administrative audit).
+    pub reason: String,
     /// Kept from the structure read, not edited here.
     pub keep: Option<Structure>,
 }
@@ -118,6 +136,7 @@ impl StructureForm {
             sas_team: s.sas_team,
             sensitive: s.sensitive,
             territory_id: s.territory_id.map(|t| t.to_string()).unwrap_or_default(),
+            reason: String::new(),
             keep: Some(s.clone()),
         }
     }
@@ -159,6 +178,7 @@ impl StructureForm {
                 "Une équipe SAS sert un territoire : choisissez-le.",
             );
         }
+        check_reason(&self.reason, &mut e);
         e
     }
 
@@ -187,6 +207,7 @@ impl StructureForm {
             sas_team: self.sas_team,
             sensitive: self.sensitive,
             territory_id: Uuid::parse_str(self.territory_id.trim()).ok(),
+            reason: self.reason.trim().to_string(),
         })
     }
 }
@@ -199,6 +220,7 @@ pub const USER_FIELDS: &[&str] = &[
     "roles",
     "structure_id",
     "territory_id",
+    "reason",
 ];
 
 /// An account as edited.
@@ -211,6 +233,8 @@ pub struct UserForm {
     pub roles: Vec<Role>,
     pub structure_id: String,
     pub territory_id: String,
+    /// Why the account is created or changed (administrative audit).
+    pub reason: String,
 }
 
 impl UserForm {
@@ -223,6 +247,7 @@ impl UserForm {
             roles: u.roles.clone(),
             structure_id: u.structure_id.map(|s| s.to_string()).unwrap_or_default(),
             territory_id: u.territory_id.map(|s| s.to_string()).unwrap_or_default(),
+            reason: String::new(),
         }
     }
 
@@ -263,6 +288,7 @@ impl UserForm {
         if self.roles.contains(&Role::Pilot) && self.territory_id.trim().is_empty() {
             e.add("territory_id", field_message("pilot_needs_territory"));
         }
+        check_reason(&self.reason, &mut e);
         e
     }
 
@@ -279,6 +305,7 @@ impl UserForm {
             roles: self.roles.clone(),
             structure_id: Uuid::parse_str(self.structure_id.trim()).ok(),
             territory_id: Uuid::parse_str(self.territory_id.trim()).ok(),
+            reason: self.reason.trim().to_string(),
         })
     }
 
@@ -293,6 +320,7 @@ impl UserForm {
             roles: Some(self.roles.clone()),
             territory_id: Uuid::parse_str(self.territory_id.trim()).ok(),
             password: (!self.password.is_empty()).then(|| self.password.clone()),
+            reason: self.reason.trim().to_string(),
         })
     }
 }
@@ -306,7 +334,7 @@ mod tests {
         let f = StructureForm::default();
         let e = f.validate();
         let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(fields, vec!["name", "kind", "prescriber"]);
+        assert_eq!(fields, vec!["name", "kind", "prescriber", "reason"]);
     }
 
     #[test]
@@ -331,10 +359,12 @@ mod tests {
             siret: "732 829 320 00074".into(),
             prescriber: true,
             receiver: true,
+            reason: " Nouvelle mission locale ".into(),
             ..StructureForm::default()
         };
         let i = f.to_input().expect("valid");
         assert_eq!(i.name, "ML Lyon");
+        assert_eq!(i.reason, "Nouvelle mission locale");
         assert_eq!(i.siret.as_deref(), Some("73282932000074"));
         assert_eq!(i.territory_id, None);
     }
@@ -347,6 +377,7 @@ mod tests {
             last_name: "B".into(),
             password: "court".into(),
             roles: vec![Role::Admin],
+            reason: "Arrivée".into(),
             ..UserForm::default()
         };
         assert!(f.validate(true).get("password").is_some());
@@ -355,6 +386,8 @@ mod tests {
         assert!(f.validate(false).is_empty());
         let u = f.to_update().expect("valid");
         assert_eq!(u.password, None);
+        f.reason = "  ".into();
+        assert_eq!(f.validate(false).get("reason"), Some(REASON_MISSING));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::components::feedback::{
 };
 use crate::components::fields::{Checkbox, Fieldset, InputField, SelectField};
 use crate::components::link::AppLink;
-use crate::logic::admin_forms::{Errors, StructureForm, STRUCTURE_FIELDS};
+use crate::logic::admin_forms::{Errors, StructureForm, REASON_HINT, STRUCTURE_FIELDS};
 use crate::logic::format;
 use crate::logic::query::with_query;
 use crate::logic::referral_form::CommuneChoice;
@@ -180,6 +180,7 @@ fn field_label(f: &str) -> &'static str {
         "website" => "Site internet",
         "prescriber" => "Capacités",
         "territory_id" => "Territoire",
+        "reason" => "Motif",
         _ => "Structure",
     }
 }
@@ -447,6 +448,8 @@ pub fn structure_edit(p: &EditProps) -> Html {
                 <SelectField id="structure-territory-id" label={if f.sas_team { "Territoire" } else { "Territoire (facultatif)" }}
                     placeholder={Some(AttrValue::Static("Aucun territoire"))} options={(*territories).clone()}
                     value={f.territory_id.clone()} onchange={text(|f, v| f.territory_id = v)} required={f.sas_team} error={err("territory_id")} />
+                <InputField id="structure-reason" label="Motif" hint={Some(AttrValue::Static(REASON_HINT))}
+                    value={f.reason.clone()} oninput={text(|f, v| f.reason = v)} required=true error={err("reason")} />
                 <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
                     <li><button class="fr-btn" type="submit" disabled={*busy}>{ if *busy { "Enregistrement…" } else if creating { "Créer la structure" } else { "Enregistrer les modifications" } }</button></li>
                     <li><AppLink to={Route::Structures} classes={classes!("fr-btn", "fr-btn--secondary")}>{ "Annuler" }</AppLink></li>

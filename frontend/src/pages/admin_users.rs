@@ -13,7 +13,7 @@ use crate::components::feedback::{
 };
 use crate::components::fields::{Checkbox, Fieldset, InputField, SelectField};
 use crate::components::link::AppLink;
-use crate::logic::admin_forms::{Errors, UserForm, USER_FIELDS};
+use crate::logic::admin_forms::{Errors, UserForm, REASON_HINT, REASON_MISSING, USER_FIELDS};
 use crate::logic::query::with_query;
 use crate::logic::{format, labels};
 use crate::pages::PageTitle;
@@ -229,6 +229,7 @@ fn field_label(f: &str) -> &'static str {
         "roles" => "Rôles",
         "structure_id" => "Structure",
         "territory_id" => "Territoire",
+        "reason" => "Motif",
         _ => "Compte",
     }
 }
@@ -255,6 +256,8 @@ pub fn user_edit(p: &EditProps) -> Html {
     let choices = use_state(|| (Options::new(), Options::new()));
     let confirm = use_state(|| false);
     let reload = use_state(|| 0u32);
+    let access_reason = use_state(String::new);
+    let access_error = use_state(|| None::<String>);
 
     {
         let (form, user, loaded, load_error, choices) = (
@@ -391,25 +394,40 @@ pub fn user_edit(p: &EditProps) -> Html {
     };
 
     let toggle_active = {
-        let (user, notice, general, confirm, reload) = (
+        let (user, notice, general, confirm, reload, access_reason, access_error) = (
             user.clone(),
             notice.clone(),
             general.clone(),
             confirm.clone(),
             reload.clone(),
+            access_reason.clone(),
+            access_error.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             let Some(u) = (*user).clone() else { return };
+            if access_reason.trim().is_empty() {
+                access_error.set(Some(REASON_MISSING.into()));
+                platform::focus("compte-acces-motif");
+                return;
+            }
+            access_error.set(None);
             if u.active && !*confirm {
                 confirm.set(true);
                 return;
             }
             confirm.set(false);
-            let (notice, general, reload) = (notice.clone(), general.clone(), reload.clone());
+            let (notice, general, reload, access_reason) = (
+                notice.clone(),
+                general.clone(),
+                reload.clone(),
+                access_reason.clone(),
+            );
             yew::platform::spawn_local(async move {
                 let action = if u.active { "deactivate" } else { "reactivate" };
-                match api::post_action(&format!("/api/v1/users/{}/{action}", u.id)).await {
+                let path = format!("/api/v1/users/{}/{action}", u.id);
+                match api::post_action(&path, &access_reason).await {
                     Ok(_) => {
+                        access_reason.set(String::new());
                         notice.set(Some(if u.active {
                             format!(
                                 "Le compte de {} {} est désactivé : il ne peut plus se connecter.",
@@ -477,7 +495,7 @@ pub fn user_edit(p: &EditProps) -> Html {
                 </div>
                 <InputField id="compte-password" kind="password" autocomplete={Some(AttrValue::Static("new-password"))}
                     label={if creating { "Mot de passe initial" } else { "Nouveau mot de passe (facultatif)" }}
-                    hint={Some(AttrValue::Static("12 caractères au moins. Transmettez-le à la personne par un autre canal que le courriel."))}
+                    hint={Some(AttrValue::Static("12 caractères au moins, provisoire : la personne devra le remplacer à sa connexion. Transmettez-le par un autre canal que le courriel."))}
                     value={f.password.clone()} oninput={text(|f, v| f.password = v)} required={creating} error={err("password")} />
                 <Fieldset id="compte-roles" legend="Rôles" hint={Some(AttrValue::Static("Les rôles permis dépendent de la structure : prescripteur pour une structure prescriptrice, aiguilleur pour une équipe SAS, accueil pour une structure d’accueil."))} error={err("roles")}>
                     { for Role::ALL.iter().map(|r| {
@@ -498,6 +516,8 @@ pub fn user_edit(p: &EditProps) -> Html {
                     <SelectField id="compte-territory-id" label="Territoire du pilote" placeholder={Some(AttrValue::Static("Choisir un territoire"))}
                         options={choices.1.clone()} value={f.territory_id.clone()} onchange={text(|f, v| f.territory_id = v)} required=true error={err("territory_id")} />
                 }
+                <InputField id="compte-reason" label="Motif" hint={Some(AttrValue::Static(REASON_HINT))}
+                    value={f.reason.clone()} oninput={text(|f, v| f.reason = v)} required=true error={err("reason")} />
                 <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
                     <li><button class="fr-btn" type="submit" disabled={*busy}>{ if *busy { "Enregistrement…" } else if creating { "Créer le compte" } else { "Enregistrer les modifications" } }</button></li>
                     <li><AppLink to={Route::Users} classes={classes!("fr-btn", "fr-btn--secondary")}>{ "Annuler" }</AppLink></li>
@@ -511,6 +531,10 @@ pub fn user_edit(p: &EditProps) -> Html {
                     } else {
                         "La personne pourra de nouveau se connecter avec son mot de passe."
                     } }</p>
+                    <InputField id="compte-acces-motif" label={if u.active { "Motif de la désactivation" } else { "Motif de la réactivation" }}
+                        hint={Some(AttrValue::Static(REASON_HINT))} value={(*access_reason).clone()}
+                        oninput={{ let r = access_reason.clone(); Callback::from(move |v: String| r.set(v)) }}
+                        required=true error={(*access_error).clone().map(AttrValue::from)} />
                     if *confirm {
                         <p class="fr-text--sm" role="alert"><strong>{ "Confirmez-vous la désactivation ?" }</strong></p>
                     }
