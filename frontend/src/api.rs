@@ -6,13 +6,15 @@
 //! the cookie.
 use std::cell::RefCell;
 
-use api_types::{LogoutRequest, Me, TokenRequest, TokenResponse};
+use api_types::{LogoutRequest, Me, PasswordChange, TokenRequest, TokenResponse};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use yew::Callback;
 
 pub use crate::logic::error::ApiError;
+use crate::logic::password::SESSION_HINT_COOKIE;
+use crate::platform;
 
 const TOKEN_PATH: &str = "/api/v1/auth/token";
 
@@ -44,7 +46,16 @@ struct RawReply {
     retry_after: Option<u64>,
 }
 
-type RefreshFuture = Shared<LocalBoxFuture<'static, bool>>;
+/// Where a login or a session restore leads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Session {
+    SignedIn(Box<Me>),
+    /// The password was set by an administrator: only its replacement is open.
+    PasswordChangeRequired,
+}
+
+/// A renewed token: `Some(password_change_required)`, or `None` when refused.
+type RefreshFuture = Shared<LocalBoxFuture<'static, Option<bool>>>;
 
 thread_local! {
     static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -74,8 +85,8 @@ pub async fn request(
 ) -> Result<Reply, ApiError> {
     let first = transport(method, path, body.clone(), if_match, token()).await?;
     let raw = if first.status == 401 {
-        // Renew once (shared by concurrent callers: the refresh token is single-use).
-        if refresh().await {
+        // Renew once (shared by concurrent callers: the refresh token rotates).
+        if refresh().await.is_some() {
             transport(method, path, body, if_match, token()).await?
         } else {
             expire();
@@ -138,7 +149,7 @@ pub async fn post_action(path: &str, reason: &str) -> Result<Reply, ApiError> {
 }
 
 /// Logs in with email and password; the refresh token is set as the HttpOnly cookie.
-pub async fn login(email: &str, password: &str) -> Result<Me, ApiError> {
+pub async fn login(email: &str, password: &str) -> Result<Session, ApiError> {
     let body = TokenRequest::Password {
         email: email.trim().to_string(),
         password: password.to_string(),
@@ -148,19 +159,51 @@ pub async fn login(email: &str, password: &str) -> Result<Me, ApiError> {
     let raw = transport(Method::Post, TOKEN_PATH, Some(json), None, None).await?;
     let tokens: TokenResponse = finish(raw)?.json()?;
     set_token(Some(tokens.access_token));
-    get::<Me>("/api/v1/me").await
+    if tokens.password_change_required {
+        return Ok(Session::PasswordChangeRequired);
+    }
+    Ok(Session::SignedIn(Box::new(get::<Me>("/api/v1/me").await?)))
 }
 
 /// Renews the session from the cookie (page reload); `None` when there is none to renew.
-pub async fn restore() -> Option<Me> {
-    if !refresh().await {
+/// Without the hint cookie there is no refresh cookie either: nothing is asked, so a first
+/// visit is simply logged out (the API would answer 401 `no_session`).
+pub async fn restore() -> Option<Session> {
+    if !platform::has_cookie(SESSION_HINT_COOKIE) {
         return None;
     }
-    get::<Me>("/api/v1/me").await.ok()
+    match refresh().await? {
+        true => Some(Session::PasswordChangeRequired),
+        false => get::<Me>("/api/v1/me")
+            .await
+            .ok()
+            .map(|me| Session::SignedIn(Box::new(me))),
+    }
+}
+
+/// Replaces a password an administrator set; the answer is a new session (cookie included).
+pub async fn change_password(current: &str, new: &str) -> Result<Me, ApiError> {
+    let body = PasswordChange {
+        current_password: current.to_string(),
+        new_password: new.to_string(),
+        use_cookie: true,
+    };
+    let json = serde_json::to_string(&body).map_err(|_| ApiError::Decode)?;
+    let raw = transport(
+        Method::Post,
+        "/api/v1/me/password",
+        Some(json),
+        None,
+        token(),
+    )
+    .await?;
+    let tokens: TokenResponse = finish(raw)?.json()?;
+    set_token(Some(tokens.access_token));
+    get::<Me>("/api/v1/me").await
 }
 
 /// Asks for a new access token with the `sas_refresh` cookie; one request at a time.
-async fn refresh() -> bool {
+async fn refresh() -> Option<bool> {
     let fut = REFRESHING.with(|r| {
         r.borrow_mut()
             .get_or_insert_with(|| {
@@ -177,23 +220,20 @@ async fn refresh() -> bool {
     fut.await
 }
 
-async fn refresh_once() -> bool {
+/// A 401 (`no_session`, `invalid_grant`) is the ordinary logged-out state, not an error.
+async fn refresh_once() -> Option<bool> {
     let body = TokenRequest::RefreshToken {
         refresh_token: None,
         use_cookie: true,
     };
-    let Ok(json) = serde_json::to_string(&body) else {
-        return false;
-    };
+    let json = serde_json::to_string(&body).ok()?;
     match transport(Method::Post, TOKEN_PATH, Some(json), None, None).await {
-        Ok(raw) if raw.status == 200 => match serde_json::from_str::<TokenResponse>(&raw.body) {
-            Ok(t) => {
-                set_token(Some(t.access_token));
-                true
-            }
-            Err(_) => false,
-        },
-        _ => false,
+        Ok(raw) if raw.status == 200 => {
+            let t = serde_json::from_str::<TokenResponse>(&raw.body).ok()?;
+            set_token(Some(t.access_token));
+            Some(t.password_change_required)
+        }
+        _ => None,
     }
 }
 

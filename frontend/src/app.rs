@@ -16,6 +16,8 @@ pub enum Route {
     Home,
     #[at("/connexion")]
     Login,
+    #[at("/mot-de-passe")]
+    ChangePassword,
     #[at("/signalements")]
     Referrals,
     #[at("/signalements/nouveau")]
@@ -66,6 +68,7 @@ impl Route {
             | Route::User { .. } => Some(Area::Admin),
             Route::Home
             | Route::Login
+            | Route::ChangePassword
             | Route::Accessibility
             | Route::Privacy
             | Route::NotFound => None,
@@ -102,7 +105,11 @@ pub fn app() -> Html {
             }));
             yew::platform::spawn_local(async move {
                 match api::restore().await {
-                    Some(me) => auth.dispatch(AuthAction::SignedIn(me)),
+                    Some(api::Session::SignedIn(me)) => auth.dispatch(AuthAction::SignedIn(me)),
+                    Some(api::Session::PasswordChangeRequired) => {
+                        auth.dispatch(AuthAction::PasswordChangeRequired)
+                    }
+                    // No session is the ordinary state of a first visit: no notice.
                     None => auth.dispatch(AuthAction::SignedOut(None)),
                 }
             });
@@ -180,8 +187,14 @@ fn guarded(p: &GuardedProps) -> Html {
     let route = p.route.clone();
     match &*auth {
         Auth::Checking => html! { <Loading text="Ouverture de votre session…" /> },
+        Auth::PasswordChangeRequired => match route {
+            Route::ChangePassword | Route::Accessibility | Route::Privacy => render(route),
+            _ => html! { <Redirect<Route> to={Route::ChangePassword} /> },
+        },
         Auth::Anonymous { .. } => {
-            if route.area().is_some() {
+            if route == Route::ChangePassword {
+                html! { <Redirect<Route> to={Route::Login} /> }
+            } else if route.area().is_some() {
                 NEXT.with(|n| *n.borrow_mut() = Some(route.clone()));
                 html! { <Redirect<Route> to={Route::Login} /> }
             } else if route == Route::Home {
@@ -191,7 +204,7 @@ fn guarded(p: &GuardedProps) -> Html {
             }
         }
         Auth::SignedIn { role, .. } => {
-            if matches!(route, Route::Home | Route::Login) {
+            if matches!(route, Route::Home | Route::Login | Route::ChangePassword) {
                 let to = take_next()
                     .filter(|r| r.area().is_some_and(|a| access::allowed(*role, a)))
                     .unwrap_or_else(|| Route::home_of(*role));
@@ -208,6 +221,7 @@ fn guarded(p: &GuardedProps) -> Html {
 fn render(route: Route) -> Html {
     match route {
         Route::Home | Route::Login => html! { <pages::login::Login /> },
+        Route::ChangePassword => html! { <pages::password::ChangePassword /> },
         Route::Referrals => html! { <pages::referrals::MyReferrals /> },
         Route::NewReferral => html! { <pages::new_referral::NewReferral /> },
         Route::Queue => html! { <pages::queue::Queue /> },

@@ -321,6 +321,26 @@ impl TestApp {
         }
     }
 
+    /// The id of the account with this email (as admin).
+    pub async fn user_id(&self, email: &str) -> String {
+        let admin = self.admin().await;
+        let page: Value = self
+            .get(
+                &format!("/api/v1/users?q={}", email.replace('@', "%40")),
+                &admin,
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        page["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|u| u["email"] == email))
+            .and_then(|u| u["id"].as_str())
+            .unwrap_or_else(|| panic!("no user {email}"))
+            .to_string()
+    }
+
     /// A direct connection to this test's database, for assertions on stored rows.
     pub fn db(&self) -> PgConnection {
         PgConnection::establish(&self.db_url).expect("connect test database")
@@ -361,6 +381,34 @@ impl Drop for TestApp {
             .execute(&mut conn);
         }
     }
+}
+
+/// The claims of an access token (not verified: the server does that).
+pub fn claims(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT");
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .expect("base64url"),
+    )
+    .expect("json claims")
+}
+
+/// A referral of an adult living in `commune`, as a prescriber sends it.
+pub fn referral_in(commune: &str, last_name: &str) -> Value {
+    json!({
+        "youth": {
+            "first_name": "Léa", "last_name": last_name, "birth_date": "2000-01-15",
+            "phone": "06 12 34 56 78", "commune_insee": commune, "contact_channels": ["phone"]
+        },
+        "reason_code": "ase_exit",
+        "needs": ["trouver-un-emploi--repondre-a-des-offres-demploi"],
+        "consent": {
+            "informed_at": "2026-03-01T10:00:00Z", "informed_by": "Paul, éducateur",
+            "method": "oral", "agreed": ["sas_contact", "share_with_receiver"]
+        }
+    })
 }
 
 /// `body` with `"reason": REASON` when it has no reason.

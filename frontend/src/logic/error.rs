@@ -144,6 +144,8 @@ pub fn field_message(code: &str) -> &'static str {
         "too_long" => "Ce texte est trop long.",
         "too_short" => "Ce texte est trop court.",
         "password_too_short" => "Le mot de passe doit contenir au moins 12 caractères.",
+        "invalid_password" => "Ce n’est pas le mot de passe provisoire reçu.",
+        "same_password" => "Choisissez un mot de passe différent du mot de passe provisoire.",
         "invalid_email" => "Adresse électronique invalide. Exemple : prenom.nom@domaine.fr",
         "invalid_phone" => "Numéro de téléphone invalide. Exemple : 06 12 34 56 78",
         "invalid_date" => "Date invalide. Exemple : 14/07/2008",

@@ -7,6 +7,7 @@ pub mod admin_forms;
 pub mod error;
 pub mod format;
 pub mod labels;
+pub mod password;
 pub mod query;
 pub mod referral_form;
 pub mod thematiques;

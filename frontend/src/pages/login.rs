@@ -48,7 +48,10 @@ pub fn login() -> Html {
             let (em, pw) = ((*email).clone(), (*password).clone());
             yew::platform::spawn_local(async move {
                 match api::login(&em, &pw).await {
-                    Ok(me) => auth.dispatch(AuthAction::SignedIn(me)),
+                    Ok(api::Session::SignedIn(me)) => auth.dispatch(AuthAction::SignedIn(me)),
+                    Ok(api::Session::PasswordChangeRequired) => {
+                        auth.dispatch(AuthAction::PasswordChangeRequired)
+                    }
                     Err(err) => {
                         busy.set(false);
                         let msg = match err {

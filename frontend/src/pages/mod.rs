@@ -9,6 +9,7 @@ pub mod admin_structures;
 pub mod admin_users;
 pub mod login;
 pub mod new_referral;
+pub mod password;
 pub mod queue;
 pub mod referral;
 pub mod referrals;
