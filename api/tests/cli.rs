@@ -1,4 +1,6 @@
 //! The `sas` binary itself: commands refused outside development.
+// Test code: a failure to run the binary is the test failing.
+#![allow(clippy::expect_used)]
 use std::process::Command;
 
 /// A secret a production configuration accepts (so only SAS_ENV decides).

@@ -528,22 +528,11 @@ async fn a_password_reset_by_an_admin_ends_the_users_sessions_and_is_temporary()
 async fn a_partner_system_has_no_password_to_change() {
     let app = TestApp::spawn().await;
     let w = app.world().await;
-    let c = app
-        .create(
-            "/api/v1/api-clients",
-            json!({"name": "SI", "structure_id": w.prescriber_id, "roles": ["prescriber"]}),
-        )
-        .await;
-    let t: Value = app
-        .token_request(&json!({"grant_type": "client_credentials", "client_id": c["client_id"], "client_secret": c["client_secret"]}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (_, token) = app.api_client(&w.prescriber_id, &["prescriber"]).await;
     let res = app
         .post(
             "/api/v1/me/password",
-            t["access_token"].as_str().unwrap(),
+            &token,
             &json!({"current_password": "x", "new_password": "a-new-long-password"}),
         )
         .await;

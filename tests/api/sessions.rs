@@ -26,6 +26,23 @@ async fn refresh(app: &TestApp, token: &Value) -> reqwest::Response {
         .await
 }
 
+/// The tokens of a successful refresh of `tokens`.
+async fn refreshed(app: &TestApp, tokens: &Value) -> Value {
+    let res = refresh(app, &tokens["refresh_token"]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+/// A refresh of `tokens` is refused.
+async fn refused(app: &TestApp, tokens: &Value) {
+    problem(
+        refresh(app, &tokens["refresh_token"]).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_grant",
+    )
+    .await;
+}
+
 #[actix_web::test]
 async fn a_deactivated_users_live_token_is_refused_at_once_here_and_within_the_bound_elsewhere() {
     let app = TestApp::spawn().await;
@@ -73,19 +90,8 @@ async fn a_revoked_api_clients_live_token_is_refused() {
     let app = TestApp::spawn().await;
     let other = TestApp::spawn_with(&[("DATABASE_URL", app.db_url.as_str())]).await;
     let w = app.world().await;
-    let c = app
-        .create(
-            "/api/v1/api-clients",
-            json!({"name": "SI", "structure_id": w.prescriber_id, "roles": ["prescriber"]}),
-        )
-        .await;
-    let t: Value = app
-        .token_request(&json!({"grant_type": "client_credentials", "client_id": c["client_id"], "client_secret": c["client_secret"]}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = t["access_token"].as_str().unwrap();
+    let (c, token) = app.api_client(&w.prescriber_id, &["prescriber"]).await;
+    let token = token.as_str();
     assert_eq!(other.get("/api/v1/me", token).await.status(), 200);
     let res = app
         .admin_post(
@@ -184,11 +190,7 @@ async fn moving_a_sas_team_to_another_territory_ends_its_counsellors_tokens() {
         "token_revoked",
     )
     .await;
-    let fresh: Value = refresh(&app, &t["refresh_token"])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let fresh = refreshed(&app, &t).await;
     assert_eq!(
         claims(fresh["access_token"].as_str().unwrap())["territory_id"],
         t2["id"]
@@ -226,11 +228,7 @@ async fn two_tabs_refreshing_at_once_both_stay_logged_in() {
 async fn the_previous_token_is_refused_after_its_grace_and_revokes_the_session() {
     let app = TestApp::spawn().await;
     let first = app.login_full(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let second: Value = refresh(&app, &first["refresh_token"])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let second = refreshed(&app, &first).await;
     app.clock.advance(Duration::seconds(30));
     assert_eq!(
         refresh(&app, &first["refresh_token"]).await.status(),
@@ -238,49 +236,21 @@ async fn the_previous_token_is_refused_after_its_grace_and_revokes_the_session()
         "30 seconds of grace"
     );
     app.clock.advance(Duration::seconds(1));
-    problem(
-        refresh(&app, &first["refresh_token"]).await,
-        StatusCode::UNAUTHORIZED,
-        "invalid_grant",
-    )
-    .await;
+    refused(&app, &first).await;
     // Reuse past the grace is theft: the whole session ends.
-    problem(
-        refresh(&app, &second["refresh_token"]).await,
-        StatusCode::UNAUTHORIZED,
-        "invalid_grant",
-    )
-    .await;
+    refused(&app, &second).await;
 }
 
 #[actix_web::test]
 async fn only_the_immediately_previous_token_has_a_grace() {
     let app = TestApp::spawn().await;
     let r1 = app.login_full(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let r2: Value = refresh(&app, &r1["refresh_token"])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let r2 = refreshed(&app, &r1).await;
     app.clock.advance(Duration::seconds(1));
-    let r3: Value = refresh(&app, &r2["refresh_token"])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let r3 = refreshed(&app, &r2).await;
     // r1 is two rotations old, although still within 30 seconds of its use.
-    problem(
-        refresh(&app, &r1["refresh_token"]).await,
-        StatusCode::UNAUTHORIZED,
-        "invalid_grant",
-    )
-    .await;
-    problem(
-        refresh(&app, &r3["refresh_token"]).await,
-        StatusCode::UNAUTHORIZED,
-        "invalid_grant",
-    )
-    .await;
+    refused(&app, &r1).await;
+    refused(&app, &r3).await;
 }
 
 #[actix_web::test]
@@ -289,18 +259,9 @@ async fn a_session_ends_after_twelve_idle_hours() {
     let t = app.login_full(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     app.clock
         .advance(Duration::hours(12) - Duration::seconds(1));
-    let t: Value = refresh(&app, &t["refresh_token"])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let t = refreshed(&app, &t).await;
     app.clock.advance(Duration::hours(12));
-    problem(
-        refresh(&app, &t["refresh_token"]).await,
-        StatusCode::UNAUTHORIZED,
-        "invalid_grant",
-    )
-    .await;
+    refused(&app, &t).await;
 }
 
 #[actix_web::test]
@@ -360,18 +321,9 @@ async fn lifetimes_are_configurable() {
     .await;
     let t = app.login_full(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     app.clock.advance(Duration::seconds(59));
-    let t: Value = refresh(&app, &t["refresh_token"])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let t = refreshed(&app, &t).await;
     app.clock.advance(Duration::seconds(41));
-    problem(
-        refresh(&app, &t["refresh_token"]).await,
-        StatusCode::UNAUTHORIZED,
-        "invalid_grant",
-    )
-    .await;
+    refused(&app, &t).await;
 }
 
 #[actix_web::test]

@@ -321,6 +321,28 @@ impl TestApp {
         }
     }
 
+    /// Creates an API client of `structure` with `roles` (as admin) and returns it (secret
+    /// included) with an access token of its own.
+    pub async fn api_client(&self, structure: &str, roles: &[&str]) -> (Value, String) {
+        let c = self
+            .create(
+                "/api/v1/api-clients",
+                json!({"name": "SI partenaire", "structure_id": structure, "roles": roles}),
+            )
+            .await;
+        let res = self
+            .token_request(&json!({"grant_type": "client_credentials",
+                                   "client_id": c["client_id"], "client_secret": c["client_secret"]}))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "client_credentials");
+        let t: Value = res.json().await.expect("json");
+        let token = t["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string();
+        (c, token)
+    }
+
     /// The id of the account with this email (as admin).
     pub async fn user_id(&self, email: &str) -> String {
         let admin = self.admin().await;

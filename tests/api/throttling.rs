@@ -15,6 +15,16 @@ async fn at_once(app: &TestApp, n: usize, body: impl Fn(usize) -> serde_json::Va
     .await
 }
 
+/// A wrong login for `u{i}@sas.test`, through a proxy chain.
+async fn wrong_login_via(app: &TestApp, i: usize, forwarded_for: &str) -> reqwest::Response {
+    app.req(Method::POST, "/api/v1/auth/token", None)
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"grant_type": "password", "email": format!("u{i}@sas.test"), "password": "wrong-password-x"}))
+        .send()
+        .await
+        .unwrap()
+}
+
 fn count(statuses: &[u16], s: u16) -> usize {
     statuses.iter().filter(|x| **x == s).count()
 }
@@ -152,14 +162,7 @@ async fn behind_one_trusted_proxy_the_address_it_appended_is_throttled_not_the_s
     .await;
     let login = |i: usize, xff: String| {
         let app = &app;
-        async move {
-            app.req(Method::POST, "/api/v1/auth/token", None)
-                .header("x-forwarded-for", xff)
-                .json(&json!({"grant_type": "password", "email": format!("u{i}@sas.test"), "password": "wrong-password-x"}))
-                .send()
-                .await
-                .unwrap()
-        }
+        async move { wrong_login_via(app, i, &xff).await }
     };
     // The client writes whatever it likes first; the proxy appends the real address.
     for i in 0..3 {
@@ -189,15 +192,7 @@ async fn with_two_trusted_proxies_the_second_address_from_the_right_is_the_clien
     .await;
     let send = |i: usize, xff: &'static str| {
         let app = &app;
-        async move {
-            app.req(Method::POST, "/api/v1/auth/token", None)
-                .header("x-forwarded-for", xff)
-                .json(&json!({"grant_type": "password", "email": format!("u{i}@sas.test"), "password": "wrong-password-x"}))
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
+        async move { wrong_login_via(app, i, xff).await.status() }
     };
     assert_eq!(send(0, "1.1.1.1, 203.0.113.7, 10.0.0.2").await, 401);
     assert_eq!(send(1, "2.2.2.2, 203.0.113.7, 10.0.0.3").await, 401);
@@ -209,21 +204,9 @@ async fn with_two_trusted_proxies_the_second_address_from_the_right_is_the_clien
 async fn without_trust_proxy_forwarded_for_is_ignored() {
     let app = TestApp::spawn_with(&[("SAS_LOGIN_MAX_FAILURES_PER_IP", "2")]).await;
     for (i, xff) in ["203.0.113.1", "203.0.113.2"].into_iter().enumerate() {
-        let res = app
-            .req(Method::POST, "/api/v1/auth/token", None)
-            .header("x-forwarded-for", xff)
-            .json(&json!({"grant_type": "password", "email": format!("u{i}@sas.test"), "password": "wrong-password-x"}))
-            .send()
-            .await
-            .unwrap();
+        let res = wrong_login_via(&app, i, xff).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
-    let res = app
-        .req(Method::POST, "/api/v1/auth/token", None)
-        .header("x-forwarded-for", "203.0.113.3")
-        .json(&json!({"grant_type": "password", "email": "u9@sas.test", "password": "wrong-password-x"}))
-        .send()
-        .await
-        .unwrap();
+    let res = wrong_login_via(&app, 9, "203.0.113.3").await;
     problem(res, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
 }

@@ -75,6 +75,38 @@ pub fn verify_dummy(password: &str) {
 mod tests {
     use super::*;
 
+    #[actix_web::test]
+    async fn beyond_its_slots_the_gate_turns_requests_away_after_the_wait() {
+        let gate = Arc::new(Gate::new(&PasswordCheckSettings {
+            max_concurrent: 1,
+            max_wait: Duration::from_millis(20),
+        }));
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started_tx, started) = std::sync::mpsc::channel::<()>();
+        // The one slot is taken by a check that runs until told to stop.
+        let g = gate.clone();
+        let first = actix_web::rt::spawn(async move {
+            g.run(move || {
+                let _ = started_tx.send(());
+                let _ = held.recv();
+                1
+            })
+            .await
+            .ok()
+        });
+        // Wait (off the async thread) until the first check holds the slot.
+        actix_web::web::block(move || started.recv())
+            .await
+            .expect("block")
+            .expect("started");
+        let second = gate.run(|| 2).await;
+        assert_eq!(second.err().map(|e| e.code), Some("server_busy"));
+        release.send(()).expect("release");
+        assert_eq!(first.await.expect("join"), Some(1));
+        // The slot is free again.
+        assert_eq!(gate.run(|| 3).await.ok(), Some(3));
+    }
+
     #[test]
     fn a_hash_verifies_its_password_only() {
         let h = hash("correct horse battery").expect("hash");

@@ -3,9 +3,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use api_types::TokenResponse;
 use subtle::ConstantTimeEq;
 
-use super::sha256_hex;
+use super::{begin_attempt, sha256_hex};
 use crate::auth::jwt::Subject;
-use crate::auth::{client_ip, throttle};
 use crate::db::{self, api_clients};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -17,20 +16,7 @@ pub async fn run(
     secret: String,
 ) -> ApiResult<HttpResponse> {
     let now = state.clock.now();
-    let s = &state.settings;
-    let ip = client_ip::of(req, s.trust_proxy, s.trust_proxy_hops);
-    let attempt = state
-        .throttle
-        .begin(
-            &state.pool,
-            (
-                throttle::key("client", &client_id),
-                s.throttle.max_failures_per_account,
-            ),
-            vec![(throttle::key("ip", &ip), s.throttle.max_failures_per_ip)],
-            now,
-        )
-        .await?;
+    let attempt = begin_attempt(state, req, "client", &client_id).await?;
     let lookup = client_id.clone();
     let client = db::run(&state.pool, move |conn| {
         Ok(api_clients::by_client_id(conn, &lookup)?)

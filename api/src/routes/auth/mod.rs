@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::auth::jwt::Subject;
+use crate::auth::{client_ip, throttle};
 use crate::config::Env;
 use crate::db::{self, refresh_tokens, structures, users};
 use crate::error::{ApiError, ApiResult};
@@ -30,6 +31,27 @@ const COOKIE_PATH: &str = "/api/v1/auth";
 /// A refresh token already rotated is still accepted this long after its rotation, as long
 /// as no later rotation happened in its session: two tabs refreshing at once both succeed.
 pub const REFRESH_GRACE_SECONDS: i64 = 30;
+
+/// Counts a login attempt against `kind:id` (an account or an API client) and the client's
+/// address, before its secret is checked (429 when one is at its limit).
+async fn begin_attempt(
+    state: &AppState,
+    req: &actix_web::HttpRequest,
+    kind: &str,
+    id: &str,
+) -> ApiResult<throttle::Attempt> {
+    let s = &state.settings;
+    let ip = client_ip::of(req, s.trust_proxy, s.trust_proxy_hops);
+    state
+        .throttle
+        .begin(
+            &state.pool,
+            (throttle::key(kind, id), s.throttle.max_failures_per_account),
+            vec![(throttle::key("ip", &ip), s.throttle.max_failures_per_ip)],
+            state.clock.now(),
+        )
+        .await
+}
 
 fn invalid_grant() -> ApiError {
     ApiError::unauthorized(

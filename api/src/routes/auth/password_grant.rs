@@ -2,8 +2,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
-use super::{new_refresh_row, subject_of, user_tokens};
-use crate::auth::{client_ip, password, throttle};
+use super::{begin_attempt, new_refresh_row, subject_of, user_tokens};
+use crate::auth::password;
 use crate::db::{self, refresh_tokens, users};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -32,21 +32,8 @@ pub async fn run(
         ));
     }
     let now = state.clock.now();
-    let s = &state.settings;
-    let ip = client_ip::of(req, s.trust_proxy, s.trust_proxy_hops);
     // Counted before the password is checked: concurrent attempts cannot all get through.
-    let attempt = state
-        .throttle
-        .begin(
-            &state.pool,
-            (
-                throttle::key("acct", &email),
-                s.throttle.max_failures_per_account,
-            ),
-            vec![(throttle::key("ip", &ip), s.throttle.max_failures_per_ip)],
-            now,
-        )
-        .await?;
+    let attempt = begin_attempt(state, req, "acct", &email).await?;
 
     let lookup = email.clone();
     let user = db::run(&state.pool, move |conn| Ok(users::by_email(conn, &lookup)?)).await?;
