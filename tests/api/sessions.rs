@@ -43,6 +43,16 @@ async fn refused(app: &TestApp, tokens: &Value) {
     .await;
 }
 
+/// A GET of `path` with `token` is refused: its session ended.
+async fn revoked(app: &TestApp, path: &str, token: &str) {
+    problem(
+        app.get(path, token).await,
+        StatusCode::UNAUTHORIZED,
+        "token_revoked",
+    )
+    .await;
+}
+
 #[actix_web::test]
 async fn a_deactivated_users_live_token_is_refused_at_once_here_and_within_the_bound_elsewhere() {
     let app = TestApp::spawn().await;
@@ -63,26 +73,11 @@ async fn a_deactivated_users_live_token_is_refused_at_once_here_and_within_the_b
     assert_eq!(res.status(), StatusCode::OK);
 
     // The instance that made the change refuses the token at once…
-    problem(
-        app.get("/api/v1/me", &w.prescriber).await,
-        StatusCode::UNAUTHORIZED,
-        "token_revoked",
-    )
-    .await;
-    problem(
-        app.get("/api/v1/referrals", &w.prescriber).await,
-        StatusCode::UNAUTHORIZED,
-        "token_revoked",
-    )
-    .await;
+    revoked(&app, "/api/v1/me", &w.prescriber).await;
+    revoked(&app, "/api/v1/referrals", &w.prescriber).await;
     // …the other one within the bound, long before the token's 15 minutes.
     other.clock.advance(Duration::seconds(BOUND));
-    problem(
-        other.get("/api/v1/me", &w.prescriber).await,
-        StatusCode::UNAUTHORIZED,
-        "token_revoked",
-    )
-    .await;
+    revoked(&other, "/api/v1/me", &w.prescriber).await;
 }
 
 #[actix_web::test]
@@ -101,19 +96,9 @@ async fn a_revoked_api_clients_live_token_is_refused() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    problem(
-        app.get("/api/v1/me", token).await,
-        StatusCode::UNAUTHORIZED,
-        "token_revoked",
-    )
-    .await;
+    revoked(&app, "/api/v1/me", token).await;
     other.clock.advance(Duration::seconds(BOUND));
-    problem(
-        other.get("/api/v1/me", token).await,
-        StatusCode::UNAUTHORIZED,
-        "token_revoked",
-    )
-    .await;
+    revoked(&other, "/api/v1/me", token).await;
 }
 
 #[actix_web::test]
@@ -142,12 +127,7 @@ async fn new_roles_end_the_live_token_and_a_refresh_carries_them() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     // The token still says prescriber: it is no longer true, so it no longer works.
-    problem(
-        app.get("/api/v1/referrals", token).await,
-        StatusCode::UNAUTHORIZED,
-        "token_revoked",
-    )
-    .await;
+    revoked(&app, "/api/v1/referrals", token).await;
     // The session itself goes on: a refresh gives a token with the new roles.
     let res = refresh(&app, &t["refresh_token"]).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -183,11 +163,10 @@ async fn moving_a_sas_team_to_another_territory_ends_its_counsellors_tokens() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    problem(
-        app.get("/api/v1/referrals", t["access_token"].as_str().unwrap())
-            .await,
-        StatusCode::UNAUTHORIZED,
-        "token_revoked",
+    revoked(
+        &app,
+        "/api/v1/referrals",
+        t["access_token"].as_str().unwrap(),
     )
     .await;
     let fresh = refreshed(&app, &t).await;

@@ -57,12 +57,7 @@ async fn forty_simultaneous_wrong_passwords_on_one_account_get_ten_checks_and_th
 async fn simultaneous_wrong_secrets_of_one_api_client_are_bounded_too() {
     let app = TestApp::spawn().await;
     let w = app.world().await;
-    let c = app
-        .create(
-            "/api/v1/api-clients",
-            json!({"name": "SI", "structure_id": w.prescriber_id, "roles": ["prescriber"]}),
-        )
-        .await;
+    let (c, _) = app.api_client(&w.prescriber_id, &["prescriber"]).await;
     let statuses = at_once(&app, 25, |_| {
         json!({"grant_type": "client_credentials", "client_id": c["client_id"], "client_secret": "sas_sk_wrong"})
     })
