@@ -73,6 +73,9 @@ pub struct TerritoryCreate {
     /// Département codes: all their communes are served.
     #[serde(default)]
     pub departements: Vec<String>,
+    /// Why (kept in the administrative audit, `GET /api/v1/admin-audit`): 1 to 500 characters.
+    #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
 }
 
 /// Change of a territory (needs `If-Match`). Absent fields are left as they are.
@@ -93,6 +96,9 @@ pub struct TerritoryUpdate {
     /// INSEE codes to remove.
     #[serde(default)]
     pub remove_communes: Vec<String>,
+    /// Why (kept in the administrative audit, `GET /api/v1/admin-audit`): 1 to 500 characters.
+    #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
 }
 
 /// An organisation: prescriber, receiving structure, SAS team (data·inclusion structure fields).
@@ -177,6 +183,9 @@ pub struct StructureInput {
     /// Required for a SAS team.
     #[serde(default)]
     pub territory_id: Option<Uuid>,
+    /// Why (kept in the administrative audit, `GET /api/v1/admin-audit`): 1 to 500 characters.
+    #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
 }
 
 /// A person who logs in to SAS.
@@ -193,6 +202,8 @@ pub struct User {
     pub territory_id: Option<Uuid>,
     /// Deactivated users cannot log in; they are never deleted.
     pub active: bool,
+    /// The password was set by an administrator and the user has not replaced it yet.
+    pub password_change_required: bool,
     pub deactivated_at: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -213,15 +224,20 @@ pub struct UserCreate {
     pub first_name: String,
     #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 100))]
     pub last_name: String,
-    /// Initial password, at least 12 characters.
+    /// Initial password, at least 12 characters. It is temporary: the user must replace it
+    /// (`POST /api/v1/me/password`) before anything else.
     #[cfg_attr(feature = "full", schema(min_length = 12, max_length = 256))]
     pub password: String,
     #[cfg_attr(feature = "full", schema(min_items = 1))]
     pub roles: Vec<Role>,
     #[serde(default)]
     pub structure_id: Option<Uuid>,
+    /// Pilot's territory.
     #[serde(default)]
     pub territory_id: Option<Uuid>,
+    /// Why (kept in the administrative audit, `GET /api/v1/admin-audit`): 1 to 500 characters.
+    #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
 }
 
 /// Change of a user (needs `If-Match`). Absent fields are left as they are.
@@ -240,10 +256,14 @@ pub struct UserUpdate {
     /// Pilot's territory.
     #[serde(default)]
     pub territory_id: Option<Uuid>,
-    /// New password (at least 12 characters); revokes the user's refresh tokens.
+    /// New temporary password (at least 12 characters): ends the user's sessions, and the
+    /// user must replace it before anything else.
     #[serde(default)]
     #[cfg_attr(feature = "full", schema(min_length = 12, max_length = 256))]
     pub password: Option<String>,
+    /// Why (kept in the administrative audit, `GET /api/v1/admin-audit`): 1 to 500 characters.
+    #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
 }
 
 /// A partner system acting for one structure.
@@ -284,4 +304,65 @@ pub struct ApiClientCreate {
     /// `prescriber` and/or `receiver`, bounded by the structure's flags.
     #[cfg_attr(feature = "full", schema(min_items = 1))]
     pub roles: Vec<Role>,
+    /// Why (kept in the administrative audit, `GET /api/v1/admin-audit`): 1 to 500 characters.
+    #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
 }
+
+/// Body of an administrative action that changes nothing else (deactivate, reactivate,
+/// revoke): why it is done.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AdminAction {
+    /// Why (kept in the administrative audit, `GET /api/v1/admin-audit`): 1 to 500 characters.
+    #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
+}
+
+/// Who did an administrative action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+pub struct AuditActor {
+    /// `user` (an administrator) or `system` (start-up tasks such as the bootstrap admin).
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub id: Option<Uuid>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
+/// What an administrative action was done on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+pub struct AuditTarget {
+    /// `user`, `api_client`, `territory`, `structure` or `import`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub id: Uuid,
+}
+
+/// One administrative action, as recorded (append-only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+pub struct AdminAuditEntry {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub actor: AuditActor,
+    /// `user.create`, `user.update`, `user.deactivate`, `user.reactivate`,
+    /// `api_client.create`, `api_client.revoke`, `territory.create`, `territory.update`,
+    /// `structure.create`, `structure.replace`.
+    pub action: String,
+    pub target: AuditTarget,
+    /// What changed: `{field: {"from": …, "to": …}}` (creations: `to` only). Passwords and
+    /// secrets never appear, only that they were set.
+    #[cfg_attr(feature = "full", schema(value_type = Object))]
+    pub changes: serde_json::Value,
+    pub reason: String,
+}
+
+page_type!(
+    AdminAuditPage,
+    AdminAuditEntry,
+    "A page of the administrative audit, newest first."
+);

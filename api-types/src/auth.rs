@@ -44,6 +44,24 @@ pub struct TokenResponse {
     /// Refresh token (people only, absent when `use_cookie` was set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    /// The password was set by an administrator: until it is replaced with
+    /// `POST /api/v1/me/password`, every other call answers 403 `password_change_required`.
+    #[serde(default)]
+    pub password_change_required: bool,
+}
+
+/// Body of `POST /api/v1/me/password`: the user replaces their password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 12 characters, different from the current one.
+    #[cfg_attr(feature = "full", schema(min_length = 12, max_length = 256))]
+    pub new_password: String,
+    /// Set the new session's refresh token as the `sas_refresh` cookie (as at login).
+    #[serde(default)]
+    pub use_cookie: bool,
 }
 
 /// Body of `POST /api/v1/auth/logout` (optional: the `sas_refresh` cookie is used otherwise).
@@ -81,8 +99,12 @@ pub struct Me {
     pub last_name: Option<String>,
     pub roles: Vec<Role>,
     pub structure: Option<StructureRef>,
-    /// Territory of a counsellor (its SAS team's) or of a pilot.
+    /// Territory of a counsellor: its SAS team's (the referrals it works on).
     pub territory_id: Option<Uuid>,
+    /// Territory of a pilot (the figures it reads). Kept apart from `territory_id`: a user who
+    /// is both pilot and counsellor has one of each.
+    #[serde(default)]
+    pub pilot_territory_id: Option<Uuid>,
 }
 
 /// A structure named by id, name and kind.

@@ -27,6 +27,51 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Read the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// How many trusted proxies append to `X-Forwarded-For`: the client address is the one the
+    /// outermost of them appended, `trust_proxy_hops` entries from the right.
+    pub trust_proxy_hops: usize,
+    pub sessions: SessionSettings,
+    pub password_checks: PasswordCheckSettings,
+}
+
+/// Sessions: how long a refresh token lives unused, how long a session lives at all, and how
+/// stale a cached account state may be when a request is authorised.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionSettings {
+    /// Idle lifetime: a refresh token unused for this long is refused.
+    pub refresh_idle: Duration,
+    /// Absolute lifetime of a session (a family of refresh tokens), from the login.
+    pub max_age: Duration,
+    /// Bound on revocation: an account's state (active, session version) is re-read from the
+    /// database when the cached copy is older than this (0: on every request).
+    pub state_cache: Duration,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings {
+            refresh_idle: Duration::from_secs(12 * 3600),
+            max_age: Duration::from_secs(7 * 24 * 3600),
+            state_cache: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Argon2 checks are memory-hungry (~19 MiB each): at most `max_concurrent` run at once, and
+/// a request waits at most `max_wait` for its turn before a 503.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordCheckSettings {
+    pub max_concurrent: usize,
+    pub max_wait: Duration,
+}
+
+impl Default for PasswordCheckSettings {
+    fn default() -> Self {
+        PasswordCheckSettings {
+            max_concurrent: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            max_wait: Duration::from_millis(1000),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -35,7 +80,6 @@ pub struct JwtSettings {
     pub issuer: String,
     pub audience: String,
     pub access_ttl: Duration,
-    pub refresh_ttl: Duration,
 }
 
 impl std::fmt::Debug for JwtSettings {
@@ -45,7 +89,6 @@ impl std::fmt::Debug for JwtSettings {
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .field("access_ttl", &self.access_ttl)
-            .field("refresh_ttl", &self.refresh_ttl)
             .finish()
     }
 }
@@ -68,6 +111,9 @@ impl Default for ThrottleSettings {
     }
 }
 
+const DEV_SECRET_WARNING: &str = "SAS_JWT_SECRET missing or weak: using a random secret \
+    (dev only; tokens die with the process)";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{0} is required")]
@@ -78,6 +124,68 @@ pub enum ConfigError {
 
 /// Minimum JWT secret length: 256 bits.
 pub const MIN_SECRET_BYTES: usize = 32;
+/// Minimum estimated entropy of a JWT secret (Shannon entropy of its bytes × its length).
+pub const MIN_SECRET_ENTROPY_BITS: f64 = 128.0;
+/// Minimum number of distinct bytes in a JWT secret.
+pub const MIN_SECRET_DISTINCT_BYTES: usize = 12;
+/// How to make a good secret, in every refusal.
+pub const SECRET_HINT: &str = "generate one with `openssl rand -base64 48`";
+
+/// Why a JWT secret is refused in production: too short, too little variety (few distinct
+/// characters, low entropy, a repeated pattern) or a placeholder. `None`: acceptable.
+pub fn weak_secret(secret: &[u8]) -> Option<String> {
+    if secret.len() < MIN_SECRET_BYTES {
+        return Some(format!("must be at least {MIN_SECRET_BYTES} bytes"));
+    }
+    let mut counts = [0usize; 256];
+    for b in secret {
+        counts[usize::from(*b)] += 1;
+    }
+    let distinct = counts.iter().filter(|c| **c > 0).count();
+    if distinct < MIN_SECRET_DISTINCT_BYTES {
+        return Some(format!(
+            "has only {distinct} distinct characters (at least {MIN_SECRET_DISTINCT_BYTES} needed)"
+        ));
+    }
+    let n = secret.len() as f64;
+    let per_byte: f64 = counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            let p = *c as f64 / n;
+            -p * p.log2()
+        })
+        .sum();
+    if per_byte * n < MIN_SECRET_ENTROPY_BITS {
+        return Some(format!(
+            "has about {:.0} bits of entropy (at least {MIN_SECRET_ENTROPY_BITS:.0} needed)",
+            per_byte * n
+        ));
+    }
+    // A short pattern repeated ("abcdefghijklmnop" twice) has variety but no more secrecy
+    // than the pattern.
+    if let Some(p) =
+        (1..=secret.len() / 2).find(|p| secret.iter().skip(*p).zip(secret).all(|(a, b)| a == b))
+    {
+        return Some(format!("repeats a pattern of {p} characters"));
+    }
+    let lower = String::from_utf8_lossy(secret).to_lowercase();
+    if [
+        "changeme",
+        "change-me",
+        "change_me",
+        "replace-me",
+        "example",
+        "secret-here",
+        "your-secret",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return Some("looks like a placeholder".into());
+    }
+    None
+}
 
 impl Settings {
     pub fn from_env() -> Result<Settings, ConfigError> {
@@ -99,17 +207,17 @@ impl Settings {
         };
         let database_url = val("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?;
         let bind = parse(&val, "SAS_BIND", "127.0.0.1:8080".parse().ok())?;
-        let secret = match val("SAS_JWT_SECRET") {
-            Some(s) if s.len() >= MIN_SECRET_BYTES => s.into_bytes(),
-            Some(_) if env == Env::Prod => {
+        let secret = match val("SAS_JWT_SECRET").map(|s| (weak_secret(s.as_bytes()), s)) {
+            Some((None, s)) => s.into_bytes(),
+            Some((Some(why), _)) if env == Env::Prod => {
                 return Err(ConfigError::Invalid {
                     name: "SAS_JWT_SECRET",
-                    reason: format!("must be at least {MIN_SECRET_BYTES} bytes"),
+                    reason: format!("{why}; {SECRET_HINT}"),
                 })
             }
             None if env == Env::Prod => return Err(ConfigError::Missing("SAS_JWT_SECRET")),
             _ => {
-                log::warn!("SAS_JWT_SECRET missing or short: using a random secret (dev only; tokens die with the process)");
+                log::warn!("{DEV_SECRET_WARNING}");
                 let mut bytes = vec![0u8; 48];
                 rand::rng().fill_bytes(&mut bytes);
                 bytes
@@ -131,6 +239,8 @@ impl Settings {
             }
         };
         let defaults = ThrottleSettings::default();
+        let sessions = SessionSettings::default();
+        let checks = PasswordCheckSettings::default();
         Ok(Settings {
             env,
             database_url,
@@ -144,11 +254,6 @@ impl Settings {
                     &val,
                     "SAS_ACCESS_TOKEN_TTL_SECONDS",
                     Some(900),
-                )?),
-                refresh_ttl: Duration::from_secs(parse(
-                    &val,
-                    "SAS_REFRESH_TOKEN_TTL_SECONDS",
-                    Some(14 * 24 * 3600),
                 )?),
             },
             bootstrap_admin,
@@ -180,8 +285,64 @@ impl Settings {
             static_dir: val("SAS_STATIC_DIR").map(PathBuf::from),
             max_body_bytes: parse(&val, "SAS_MAX_BODY_BYTES", Some(256 * 1024))?,
             trust_proxy: parse(&val, "SAS_TRUST_PROXY", Some(false))?,
+            trust_proxy_hops: at_least(
+                1,
+                "SAS_TRUST_PROXY_HOPS",
+                parse(&val, "SAS_TRUST_PROXY_HOPS", Some(1))?,
+            )?,
+            sessions: SessionSettings {
+                refresh_idle: Duration::from_secs(at_least(
+                    1,
+                    "SAS_REFRESH_TOKEN_TTL_SECONDS",
+                    parse(
+                        &val,
+                        "SAS_REFRESH_TOKEN_TTL_SECONDS",
+                        Some(sessions.refresh_idle.as_secs()),
+                    )?,
+                )?),
+                max_age: Duration::from_secs(at_least(
+                    1,
+                    "SAS_SESSION_MAX_SECONDS",
+                    parse(
+                        &val,
+                        "SAS_SESSION_MAX_SECONDS",
+                        Some(sessions.max_age.as_secs()),
+                    )?,
+                )?),
+                state_cache: Duration::from_secs(parse(
+                    &val,
+                    "SAS_SESSION_CHECK_SECONDS",
+                    Some(sessions.state_cache.as_secs()),
+                )?),
+            },
+            password_checks: PasswordCheckSettings {
+                max_concurrent: at_least(
+                    1,
+                    "SAS_PASSWORD_CHECKS_MAX",
+                    parse(&val, "SAS_PASSWORD_CHECKS_MAX", Some(checks.max_concurrent))?,
+                )?,
+                max_wait: Duration::from_millis(parse(
+                    &val,
+                    "SAS_PASSWORD_CHECK_WAIT_MS",
+                    Some(u64::try_from(checks.max_wait.as_millis()).unwrap_or(1000)),
+                )?),
+            },
         })
     }
+}
+
+fn at_least<T: PartialOrd + std::fmt::Display>(
+    min: T,
+    name: &'static str,
+    v: T,
+) -> Result<T, ConfigError> {
+    if v < min {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: format!("must be at least {min}"),
+        });
+    }
+    Ok(v)
 }
 
 fn parse<T: std::str::FromStr>(
@@ -254,6 +415,63 @@ mod tests {
             ("DATABASE_URL", "x"),
             ("SAS_ENV", "dev"),
             ("SAS_LOGIN_WINDOW_SECONDS", "soon")
+        ])
+        .is_err());
+    }
+
+    #[test]
+    fn prod_refuses_a_secret_with_too_little_variety() {
+        for weak in [
+            "a".repeat(64),
+            "ab".repeat(32),
+            // 16 distinct characters, but a 16-character pattern said twice.
+            "0123456789abcdef0123456789abcdef".to_string(),
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabcdefghijklmnop".to_string(),
+            "please-changeme-before-production-1234".to_string(),
+        ] {
+            let err =
+                settings(&[("DATABASE_URL", "postgres://x"), ("SAS_JWT_SECRET", &weak)]).err();
+            match err {
+                Some(ConfigError::Invalid {
+                    name: "SAS_JWT_SECRET",
+                    reason,
+                }) => {
+                    assert!(reason.contains("openssl rand"), "{reason}")
+                }
+                other => panic!("{weak:?} accepted or wrong error: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn generated_secrets_are_accepted() {
+        for good in [
+            // openssl rand -hex 32
+            "3f9c2a7e51b04d8e9a6c13f0b7d2e4a85c1f6093d7ab2e4c8f05169a3bd7e2c4",
+            // openssl rand -base64 48
+            "q8Zk3N0vR7mTgY2wXcLp9HsJ4uBfE6aD1oKiW5nQzVxMy+Tr/Ge8hUjC0lPbSdAF",
+        ] {
+            assert_eq!(weak_secret(good.as_bytes()), None, "{good}");
+            let s = settings(&[("DATABASE_URL", "postgres://x"), ("SAS_JWT_SECRET", good)])
+                .expect("accepted");
+            assert_eq!(s.jwt.secret, good.as_bytes());
+        }
+    }
+
+    #[test]
+    fn session_and_proxy_defaults() {
+        let s =
+            settings(&[("DATABASE_URL", "postgres://x"), ("SAS_ENV", "dev")]).expect("settings");
+        assert_eq!(s.sessions.refresh_idle, Duration::from_secs(12 * 3600));
+        assert_eq!(s.sessions.max_age, Duration::from_secs(7 * 24 * 3600));
+        assert_eq!(s.sessions.state_cache, Duration::from_secs(5));
+        assert!(!s.trust_proxy);
+        assert_eq!(s.trust_proxy_hops, 1);
+        assert!(s.password_checks.max_concurrent >= 1);
+        assert!(settings(&[
+            ("DATABASE_URL", "x"),
+            ("SAS_ENV", "dev"),
+            ("SAS_TRUST_PROXY_HOPS", "0")
         ])
         .is_err());
     }

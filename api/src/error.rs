@@ -8,6 +8,11 @@ use api_types::{FieldError, Problem};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+const PASSWORD_CHANGE_REQUIRED: &str = "Your password was set by an administrator: \
+    choose your own with POST /api/v1/me/password.";
+const TOKEN_REVOKED: &str = "This session has ended (account deactivated, access changed or \
+    password reset): refresh or log in again.";
+
 /// Boxed so that `Result<_, ApiError>` stays one pointer wide on the happy path.
 #[derive(Debug)]
 pub struct ApiError(Box<ApiErrorInner>);
@@ -55,6 +60,31 @@ impl ApiError {
             "forbidden",
             "Your role does not allow this action.",
         )
+    }
+
+    /// The caller's password was set by an administrator: only `POST /api/v1/me/password`.
+    pub fn password_change_required() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "password_change_required",
+            PASSWORD_CHANGE_REQUIRED,
+        )
+    }
+
+    /// The token's session ended (account deactivated or revoked, roles or password changed).
+    pub fn token_revoked() -> ApiError {
+        ApiError::unauthorized("token_revoked", TOKEN_REVOKED)
+    }
+
+    /// Too many password checks are waiting: 503 with `Retry-After`.
+    pub fn busy() -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "server_busy",
+            "Too many logins are being checked right now; try again in a moment.",
+        );
+        e.retry_after = Some(1);
+        e
     }
 
     pub fn not_found() -> ApiError {

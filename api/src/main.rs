@@ -10,16 +10,31 @@ const USAGE: &str = "usage: sas <serve | migrate | openapi [PATH] | seed-demo>
   serve       run pending migrations, then serve the API (SAS_BIND)
   migrate     run pending migrations and exit
   openapi     write the OpenAPI document (YAML) to PATH, or stdout
-  seed-demo   create the demo territory (Métropole de Lyon), structures and accounts";
+  seed-demo   create the demo territory (Métropole de Lyon), structures and accounts
+              (SAS_ENV=dev only: their password is public)";
+
+/// glibc raises its mmap threshold to the size of the largest block freed (up to 32 MiB): after
+/// the first Argon2 check, the ~19 MiB of each check come from the heap of the thread that ran
+/// it and stay there, so a burst of logins left ~19 MiB per blocking thread (1.5 GiB after 500
+/// logins, docs/PERFORMANCE.md). A fixed threshold keeps large blocks in their own mappings,
+/// returned to the system when freed. Set before any thread starts.
+fn return_large_blocks_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning; called before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
 
 fn main() -> ExitCode {
+    return_large_blocks_to_the_system();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(),
         Some("migrate") => with_settings(|s| sas_api::seed::migrate(&s.database_url)),
         Some("openapi") => write_openapi(args.get(1).map(String::as_str)),
-        Some("seed-demo") => with_settings(|s| sas_api::seed::seed_demo(&s.database_url)),
+        Some("seed-demo") => seed_demo(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -37,6 +52,15 @@ fn main() -> ExitCode {
 fn with_settings(f: impl FnOnce(Settings) -> Result<(), String>) -> Result<(), String> {
     let s = Settings::from_env().map_err(|e| e.to_string())?;
     f(s)
+}
+
+/// Refused before anything else unless SAS_ENV=dev (even without a JWT secret, which a
+/// production configuration would require first).
+fn seed_demo() -> Result<(), String> {
+    if std::env::var("SAS_ENV").ok().as_deref() != Some("dev") {
+        return Err(sas_api::seed::SEED_DEMO_REFUSED.into());
+    }
+    with_settings(|s| sas_api::seed::seed_demo(&s))
 }
 
 fn serve() -> Result<(), String> {

@@ -65,7 +65,7 @@ pub fn complete(mut doc: Doc) -> Doc {
     );
     let common = [
         ("BadRequest", "Malformed request: invalid JSON, unknown field or query parameter (`malformed_json`, `unknown_field`, `invalid_query`)."),
-        ("Unauthorized", "Missing, invalid or expired access token (`unauthenticated`, `invalid_token`, `token_expired`)."),
+        ("Unauthorized", "Missing, invalid or expired access token, or its session ended (`unauthenticated`, `invalid_token`, `token_expired`, `token_revoked`)."),
         ("PayloadTooLarge", "The body is larger than the configured limit (`payload_too_large`)."),
         ("UnsupportedMediaType", "The body is not `application/json` (`unsupported_media_type`)."),
         ("ServiceUnavailable", "The database is unavailable (`database_unavailable`); see `Retry-After`."),

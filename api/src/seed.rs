@@ -4,7 +4,8 @@ use diesel::{Connection, PgConnection};
 use uuid::Uuid;
 
 use crate::auth::password;
-use crate::db::{communes, migrations, structures, territories, users};
+use crate::config::{Env, Settings};
+use crate::db::{admin_audit, communes, migrations, structures, territories, users};
 
 /// Password of every demo account (printed by `make run`; dev only).
 pub const DEMO_PASSWORD: &str = "demo-sas-2026!";
@@ -47,8 +48,19 @@ fn user_row(
         created_at: now,
         updated_at: now,
         version: 1,
+        session_version: 1,
+        // Demo accounts (dev only) and the bootstrap admin (whose password the operator chose)
+        // are not temporary.
+        password_change_required: false,
     }
 }
+
+/// Why `seed-demo` refuses to run outside dev.
+pub const SEED_DEMO_REFUSED: &str = "seed-demo creates accounts whose password is published \
+    in the README: it only runs with SAS_ENV=dev";
+
+/// Reason recorded in the administrative audit for the bootstrap administrator.
+const BOOTSTRAP_REASON: &str = "Bootstrap administrator (SAS_BOOTSTRAP_ADMIN_EMAIL at start-up)";
 
 /// Creates the first administrator when no active one exists.
 pub fn bootstrap_admin(
@@ -76,8 +88,30 @@ pub fn bootstrap_admin(
     let hash = password::hash(pw).map_err(|e| e.to_string())?;
     let mut row = user_row(&BOOTSTRAP, &hash, None, None, now);
     row.email = email.clone();
-    users::insert(conn, &row).map_err(|e| e.to_string())?;
-    log::info!("bootstrap administrator {email} created");
+    conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        let user = users::insert(conn, &row)?;
+        admin_audit::insert(
+            conn,
+            &admin_audit::NewAuditRow {
+                id: Uuid::now_v7(),
+                occurred_at: now,
+                actor_user_id: None,
+                action: "user.create".into(),
+                target_type: "user".into(),
+                target_id: user.id,
+                changes: serde_json::json!({
+                    "email": {"to": user.email},
+                    "roles": {"to": user.roles},
+                    "password": "password_set",
+                }),
+                reason: BOOTSTRAP_REASON.into(),
+            },
+        )?;
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
+    // Not the email: logs never hold personal data.
+    log::info!("bootstrap administrator created");
     Ok(())
 }
 
@@ -253,8 +287,12 @@ pub const DEMO_TERRITORY: &str = "Métropole de Lyon";
 const LYON_EPCI: &str = "200046977";
 
 /// Creates (once) the Métropole de Lyon territory, its structures and one account per role.
-pub fn seed_demo(database_url: &str) -> Result<(), String> {
-    let mut conn = PgConnection::establish(database_url).map_err(|e| e.to_string())?;
+/// Refused unless `SAS_ENV=dev`: the demo password is public.
+pub fn seed_demo(settings: &Settings) -> Result<(), String> {
+    if settings.env != Env::Dev {
+        return Err(SEED_DEMO_REFUSED.into());
+    }
+    let mut conn = PgConnection::establish(&settings.database_url).map_err(|e| e.to_string())?;
     let hash = password::hash(DEMO_PASSWORD).map_err(|e| e.to_string())?;
     let now = Utc::now();
     conn.transaction::<_, Box<dyn std::error::Error + Send + Sync>, _>(|conn| {

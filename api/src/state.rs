@@ -1,5 +1,8 @@
-//! What every handler can reach: the pool, the clock, token keys, throttling and settings.
+//! What every handler can reach: the pool, the clock, token keys, throttling, the password
+//! gate, cached account states and settings.
+use crate::auth::accounts::AccountStates;
 use crate::auth::jwt::Keys;
+use crate::auth::password::Gate;
 use crate::auth::throttle::Throttle;
 use crate::clock::SharedClock;
 use crate::config::Settings;
@@ -10,6 +13,8 @@ pub struct AppState {
     pub clock: SharedClock,
     pub keys: Keys,
     pub throttle: Throttle,
+    pub passwords: Gate,
+    pub accounts: AccountStates,
     pub settings: Settings,
 }
 
@@ -18,6 +23,8 @@ impl AppState {
         AppState {
             keys: Keys::new(&settings.jwt),
             throttle: Throttle::new(settings.throttle.window),
+            passwords: Gate::new(&settings.password_checks),
+            accounts: AccountStates::new(settings.sessions.state_cache),
             pool,
             clock,
             settings,

@@ -14,6 +14,8 @@ test.describe('Administration', () => {
     const name = `Espace jeunes ${uniqueName('')}`;
     await page.getByLabel('Nom', { exact: true }).fill(name);
     await page.getByLabel('SIRET (facultatif)').fill('73282932000075');
+    // Every administrative change says why (kept in the administration journal).
+    await page.locator('#structure-reason').fill('Nouvelle structure partenaire');
     await page.getByRole('button', { name: 'Créer la structure' }).click();
     const summary = page.getByRole('alert').filter({ hasText: 'Le formulaire contient 3 erreurs' });
     await expect(summary).toBeFocused();
@@ -32,6 +34,10 @@ test.describe('Administration', () => {
     await expect(page.getByLabel('SIRET (facultatif)')).toHaveValue('73282932000074');
     await checkPage(page, '25-structure-modifier');
     await page.getByLabel('Code postal (facultatif)').fill('69100');
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    // The motif is asked again for each change.
+    await expect(page.locator('#structure-reason-error')).toContainText('Indiquez le motif');
+    await page.locator('#structure-reason').fill('Déménagement à Villeurbanne');
     await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
     await expect(page.getByText(`La structure « ${name} » est enregistrée.`)).toBeVisible();
   });
@@ -63,6 +69,7 @@ test.describe('Administration', () => {
     await page.getByLabel('Mot de passe initial').fill('un-mot-de-passe-solide');
     await page.getByRole('checkbox', { name: 'Prescripteur', exact: true }).check({ force: true });
     await page.locator('#compte-structure-id').selectOption({ label: 'E2C Lyon Métropole' });
+    await page.locator('#compte-reason').fill('Arrivée d’une conseillère');
     await page.getByRole('button', { name: 'Créer le compte' }).click();
     // E2C is not a prescriber structure: the API refuses the role, shown on the roles.
     await expect(page.locator('#compte-roles-error')).toHaveText('La structure choisie ne permet pas ce rôle.');
@@ -76,9 +83,13 @@ test.describe('Administration', () => {
     await page.getByRole('link', { name: 'Chloé Durand' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Compte de Chloé Durand' })).toBeVisible();
     await page.getByRole('checkbox', { name: 'Structure d’accueil', exact: true }).check({ force: true });
+    await page.locator('#compte-reason').fill('Reçoit aussi des relais');
     await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
     await expect(page.getByText('Le compte de Chloé Durand est enregistré.')).toBeVisible();
     await page.getByRole('link', { name: 'Chloé Durand' }).click();
+    await page.getByRole('button', { name: 'Désactiver le compte' }).click();
+    await expect(page.locator('#compte-acces-motif-error')).toContainText('Indiquez le motif');
+    await page.locator('#compte-acces-motif').fill('Départ de la structure');
     await page.getByRole('button', { name: 'Désactiver le compte' }).click();
     await page.getByRole('button', { name: 'Oui, désactiver le compte' }).click();
     await expect(page.getByText('Le compte de Chloé Durand est désactivé')).toBeVisible();

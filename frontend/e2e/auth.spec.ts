@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ACCOUNTS, axe, checkPage, login, logout, PASSWORD, submitLogin, watchErrors } from './helpers';
+import { ACCOUNTS, axe, checkPage, login, logout, PASSWORD, submitLogin, uniqueName, watchErrors } from './helpers';
 
 test.describe('Connexion', () => {
   test('the login page is reachable and accessible', async ({ page }) => {
@@ -11,6 +11,79 @@ test.describe('Connexion', () => {
     await expect(page).toHaveURL(/\/connexion$/);
     await expect(page).toHaveTitle('Connexion à SAS – SAS');
     await checkPage(page, '01-connexion');
+    expect(errors).toEqual([]);
+  });
+
+  test('a first visit asks for no session and logs nothing in the console', async ({ page, context }) => {
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    const tokenCalls: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/api/v1/auth/token')) tokenCalls.push(r.url()); });
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/connexion$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Connexion à SAS' })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    expect(tokenCalls).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    await expect(page.locator('.fr-alert')).toHaveCount(0);
+
+    // A stale session hint (no refresh cookie behind it): the API answers 401 no_session,
+    // which is the ordinary logged-out state — no "session expired" notice — and clears it.
+    await context.addCookies([{ name: 'sas_session', value: '1', url: page.url() }]);
+    const answer = page.waitForResponse((r) => r.url().includes('/api/v1/auth/token'));
+    await page.reload();
+    expect((await answer).status()).toBe(401);
+    await expect(page.getByRole('heading', { level: 1, name: 'Connexion à SAS' })).toBeVisible();
+    await expect(page.locator('.fr-alert')).toHaveCount(0);
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('sas_session');
+  });
+
+  test('an account whose password an admin set must replace it before anything else', async ({ page, request }) => {
+    // The administrator creates the account (as the admin form does) with a temporary password.
+    const admin = await (await request.post('/api/v1/auth/token', {
+      data: { grant_type: 'password', email: ACCOUNTS.admin, password: PASSWORD },
+    })).json();
+    const headers = { Authorization: `Bearer ${admin.access_token}` };
+    const structures = await (await request.get('/api/v1/structures?q=Mission%20Locale%20de%20Lyon', { headers })).json();
+    const email = `${uniqueName('nina')}@exemple.fr`;
+    const temporary = 'mot-de-passe-provisoire';
+    const created = await request.post('/api/v1/users', {
+      headers,
+      data: {
+        email, first_name: 'Nina', last_name: 'Nouvelle', password: temporary, roles: ['prescriber'],
+        structure_id: structures.items[0].id, reason: 'Arrivée de Nina',
+      },
+    });
+    expect(created.status()).toBe(201);
+
+    const errors = watchErrors(page);
+    await login(page, email, temporary);
+    await expect(page).toHaveURL(/\/mot-de-passe$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Choisissez votre mot de passe' })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Menu principal' })).toHaveCount(0);
+    await checkPage(page, '09-mot-de-passe-provisoire');
+    // Every other page leads back here, a reload included.
+    await page.goto('/signalements/nouveau');
+    await expect(page).toHaveURL(/\/mot-de-passe$/);
+
+    const mine = 'ma phrase secrète à moi';
+    await page.locator('#mdp-current-password').fill('pas-le-bon-mot-de-passe');
+    await page.locator('#mdp-new-password').fill(mine);
+    await page.locator('#mdp-confirmation').fill(mine);
+    await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+    await expect(page.locator('#mdp-current-password-error')).toHaveText('Ce n’est pas le mot de passe provisoire reçu.');
+    await checkPage(page, '10-mot-de-passe-erreur');
+    await page.locator('#mdp-current-password').fill(temporary);
+    await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+    await expect(page).toHaveURL(/\/signalements$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Mes signalements' })).toBeVisible();
+
+    // From now on, the user's own password opens SAS directly; the temporary one no longer does.
+    await logout(page);
+    await login(page, email, temporary, false);
+    await expect(page.getByRole('alert')).toContainText('Adresse électronique ou mot de passe incorrect.');
+    await login(page, email, mine);
+    await expect(page).toHaveURL(/\/signalements$/);
     expect(errors).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ use crate::logic::access::{self, Area};
 use crate::pages;
 use crate::platform;
 use crate::services;
+use crate::services::auth::Session;
 use crate::session::{use_auth, Auth, AuthAction, AuthContext};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
@@ -16,6 +17,8 @@ pub enum Route {
     Home,
     #[at("/connexion")]
     Login,
+    #[at("/mot-de-passe")]
+    ChangePassword,
     #[at("/signalements")]
     Referrals,
     #[at("/signalements/nouveau")]
@@ -66,6 +69,7 @@ impl Route {
             | Route::User { .. } => Some(Area::Admin),
             Route::Home
             | Route::Login
+            | Route::ChangePassword
             | Route::Accessibility
             | Route::Privacy
             | Route::NotFound => None,
@@ -102,7 +106,11 @@ pub fn app() -> Html {
             }));
             yew::platform::spawn_local(async move {
                 match services::auth::restore().await {
-                    Some(me) => auth.dispatch(AuthAction::SignedIn(me)),
+                    Some(Session::SignedIn(me)) => auth.dispatch(AuthAction::SignedIn(me)),
+                    Some(Session::PasswordChangeRequired) => {
+                        auth.dispatch(AuthAction::PasswordChangeRequired)
+                    }
+                    // No session is the ordinary state of a first visit: no notice.
                     None => auth.dispatch(AuthAction::SignedOut(None)),
                 }
             });
@@ -180,8 +188,14 @@ fn guarded(p: &GuardedProps) -> Html {
     let route = p.route.clone();
     match &*auth {
         Auth::Checking => html! { <Loading text="Ouverture de votre session…" /> },
+        Auth::PasswordChangeRequired => match route {
+            Route::ChangePassword | Route::Accessibility | Route::Privacy => render(route),
+            _ => html! { <Redirect<Route> to={Route::ChangePassword} /> },
+        },
         Auth::Anonymous { .. } => {
-            if route.area().is_some() {
+            if route == Route::ChangePassword {
+                html! { <Redirect<Route> to={Route::Login} /> }
+            } else if route.area().is_some() {
                 NEXT.with(|n| *n.borrow_mut() = Some(route.clone()));
                 html! { <Redirect<Route> to={Route::Login} /> }
             } else if route == Route::Home {
@@ -191,7 +205,7 @@ fn guarded(p: &GuardedProps) -> Html {
             }
         }
         Auth::SignedIn { role, .. } => {
-            if matches!(route, Route::Home | Route::Login) {
+            if matches!(route, Route::Home | Route::Login | Route::ChangePassword) {
                 let to = take_next()
                     .filter(|r| r.area().is_some_and(|a| access::allowed(*role, a)))
                     .unwrap_or_else(|| Route::home_of(*role));
@@ -208,6 +222,7 @@ fn guarded(p: &GuardedProps) -> Html {
 fn render(route: Route) -> Html {
     match route {
         Route::Home | Route::Login => html! { <pages::auth::login::Login /> },
+        Route::ChangePassword => html! { <pages::auth::password::ChangePassword /> },
         Route::Referrals => html! { <pages::referrals::list::MyReferrals /> },
         Route::NewReferral => html! { <pages::referrals::new::NewReferral /> },
         Route::Queue => html! { <pages::referrals::queue::Queue /> },

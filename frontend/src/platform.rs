@@ -139,3 +139,22 @@ pub fn since_start_ms() -> Option<f64> {
         None
     }
 }
+
+/// Whether a cookie readable by JavaScript is set (the session hint `sas_session`: the refresh
+/// token itself is HttpOnly and never visible here).
+pub fn has_cookie(name: &str) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+            .and_then(|d| d.cookie().ok())
+            .is_some_and(|c| crate::logic::password::cookie_set(&c, name))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = name;
+        false
+    }
+}

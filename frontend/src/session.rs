@@ -21,12 +21,15 @@ pub enum Auth {
         me: Rc<Me>,
         role: Role,
     },
+    /// Logged in with a password an administrator set: only its replacement is open.
+    PasswordChangeRequired,
 }
 
 pub enum AuthAction {
-    SignedIn(Me),
+    SignedIn(Box<Me>),
     SwitchRole(Role),
     SignedOut(Option<String>),
+    PasswordChangeRequired,
 }
 
 impl Reducible for Auth {
@@ -38,7 +41,7 @@ impl Reducible for Auth {
                 let remembered = platform::session_get(ROLE_KEY);
                 match access::active_role(&me.roles, remembered.as_deref()) {
                     Some(role) => Rc::new(Auth::SignedIn {
-                        me: Rc::new(me),
+                        me: Rc::new(*me),
                         role,
                     }),
                     None => Rc::new(Auth::Anonymous {
@@ -58,6 +61,7 @@ impl Reducible for Auth {
                 }
                 _ => self,
             },
+            AuthAction::PasswordChangeRequired => Rc::new(Auth::PasswordChangeRequired),
             AuthAction::SignedOut(notice) => {
                 platform::session_set(ROLE_KEY, None);
                 Rc::new(Auth::Anonymous { notice })

@@ -53,7 +53,7 @@ async fn a_commune_belongs_to_one_territory_at_most() {
     app.territory("Villeurbanne", &["69266"]).await;
     let admin = app.admin().await;
     let res = app
-        .post(
+        .admin_post(
             "/api/v1/territories",
             &admin,
             &json!({"name": "Autre", "communes": ["69266", "69001"]}),
@@ -76,7 +76,7 @@ async fn territory_inputs_are_validated() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let res = app
-        .post(
+        .admin_post(
             "/api/v1/territories",
             &admin,
             &json!({"name": " ", "time_zone": "Mars/Olympus", "unreachable_rule": {"min_attempts": 0, "min_days": 21, "min_channels": 2}}),
@@ -95,7 +95,7 @@ async fn territory_inputs_are_validated() {
         );
     }
     let res = app
-        .post(
+        .admin_post(
             "/api/v1/territories",
             &admin,
             &json!({"name": "X", "communes": ["99999"]}),
@@ -108,7 +108,7 @@ async fn territory_inputs_are_validated() {
     );
     app.territory("Pris", &[]).await;
     let res = app
-        .post("/api/v1/territories", &admin, &json!({"name": "pris"}))
+        .admin_post("/api/v1/territories", &admin, &json!({"name": "pris"}))
         .await;
     problem(res, StatusCode::CONFLICT, "territory_name_taken").await;
 }
@@ -123,7 +123,9 @@ async fn a_territory_update_needs_the_version_read() {
     assert_eq!(res.headers().get("etag").unwrap(), "\"1\"");
 
     let patch = |if_match: Option<&'static str>, body: Value| {
-        let mut r = app.req(Method::PATCH, &path, Some(&admin)).json(&body);
+        let mut r = app
+            .req(Method::PATCH, &path, Some(&admin))
+            .json(&with_reason(body));
         if let Some(v) = if_match {
             r = r.header("if-match", v);
         }
@@ -173,7 +175,7 @@ async fn a_structure_is_checked_against_the_vocabularies_and_the_siret_key() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let res = app
-        .post(
+        .admin_post(
             "/api/v1/structures",
             &admin,
             &json!({"name": "X", "kind": "NOPE", "siret": "77990868300033", "postal_code": "6900",
@@ -199,7 +201,7 @@ async fn a_structure_is_checked_against_the_vocabularies_and_the_siret_key() {
         );
     }
     let res = app
-        .post(
+        .admin_post(
             "/api/v1/structures",
             &admin,
             &json!({"name": "X", "kind": "ML", "commune_insee": "00000"}),
@@ -237,7 +239,9 @@ async fn removing_a_flag_still_used_by_accounts_is_refused() {
     let res = app
         .req(Method::PUT, &path, Some(&w.admin))
         .header("if-match", "\"1\"")
-        .json(&json!({"name": "ASE test", "kind": "ASE", "prescriber": false}))
+        .json(&with_reason(
+            json!({"name": "ASE test", "kind": "ASE", "prescriber": false}),
+        ))
         .send()
         .await
         .unwrap();
@@ -245,7 +249,9 @@ async fn removing_a_flag_still_used_by_accounts_is_refused() {
     let res = app
         .req(Method::PUT, &path, Some(&w.admin))
         .header("if-match", "\"1\"")
-        .json(&json!({"name": "ASE du Rhône", "kind": "ASE", "prescriber": true, "receiver": true}))
+        .json(&with_reason(
+            json!({"name": "ASE du Rhône", "kind": "ASE", "prescriber": true, "receiver": true}),
+        ))
         .send()
         .await
         .unwrap();
@@ -289,7 +295,7 @@ async fn user_roles_are_bounded_by_the_structure_flags() {
         (user(json!([]), &w.prescriber_id), ("roles", "required")),
     ];
     for (body, expected) in cases {
-        let res = app.post("/api/v1/users", &w.admin, &body).await;
+        let res = app.admin_post("/api/v1/users", &w.admin, &body).await;
         let b = problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
         assert!(
             field_codes(&b).contains(&(expected.0.into(), expected.1.into())),
@@ -297,7 +303,7 @@ async fn user_roles_are_bounded_by_the_structure_flags() {
         );
     }
     let res = app
-        .post(
+        .admin_post(
             "/api/v1/users",
             &w.admin,
             &json!({"email": "short@sas.test", "first_name": "N", "last_name": "N", "password": "short", "roles": ["admin"]}),
@@ -311,7 +317,7 @@ async fn user_roles_are_bounded_by_the_structure_flags() {
 
     // Email uniqueness ignores case.
     let res = app
-        .post(
+        .admin_post(
             "/api/v1/users",
             &w.admin,
             &user(json!(["prescriber"]), &w.prescriber_id),
@@ -321,7 +327,7 @@ async fn user_roles_are_bounded_by_the_structure_flags() {
     let mut dup = user(json!(["prescriber"]), &w.prescriber_id);
     dup["email"] = json!("N@SAS.test");
     problem(
-        app.post("/api/v1/users", &w.admin, &dup).await,
+        app.admin_post("/api/v1/users", &w.admin, &dup).await,
         StatusCode::CONFLICT,
         "email_taken",
     )
@@ -338,28 +344,42 @@ async fn a_user_update_can_change_roles_and_password() {
     let created = app
         .create(
             "/api/v1/users",
-            json!({"email": "ml@sas.test", "first_name": "M", "last_name": "L", "password": PASSWORD,
+            json!({"email": "ml@sas.test", "first_name": "M", "last_name": "L", "password": TEMP_PASSWORD,
                    "roles": ["prescriber"], "structure_id": s["id"]}),
         )
         .await;
-    let old = app.login_full("ml@sas.test", PASSWORD).await;
+    let old = app.first_login("ml@sas.test").await;
     let path = format!("/api/v1/users/{}", created["id"].as_str().unwrap());
+    // The user's own password change made a new version.
+    let etag = app.get(&path, &w.admin).await.headers()["etag"].clone();
+    assert_eq!(etag, "\"2\"");
     let res = app
         .req(Method::PATCH, &path, Some(&w.admin))
-        .header("if-match", "\"1\"")
-        .json(&json!({"roles": ["prescriber", "receiver"], "password": "another-long-password"}))
+        .header("if-match", etag)
+        .json(&with_reason(
+            json!({"roles": ["prescriber", "receiver"], "password": "another-long-password"}),
+        ))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["roles"], json!(["prescriber", "receiver"]));
-    // The new password works, the old refresh token does not.
-    let me: Value = app
-        .get(
-            "/api/v1/me",
-            &app.login("ml@sas.test", "another-long-password").await,
+    assert_eq!(body["password_change_required"], true);
+    // The new password lets the user in, only to replace it; the old refresh token is dead.
+    let reset = app.login_full("ml@sas.test", "another-long-password").await;
+    assert_eq!(reset["password_change_required"], true);
+    let res = app
+        .post(
+            "/api/v1/me/password",
+            reset["access_token"].as_str().unwrap(),
+            &json!({"current_password": "another-long-password", "new_password": PASSWORD}),
         )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let fresh: Value = res.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/me", fresh["access_token"].as_str().unwrap())
         .await
         .json()
         .await
@@ -382,7 +402,7 @@ async fn an_api_client_acts_as_prescriber_or_receiver_within_its_structure_flags
         (json!(["receiver"]), "role_not_allowed_by_structure"),
     ] {
         let res = app
-            .post(
+            .admin_post(
                 "/api/v1/api-clients",
                 &w.admin,
                 &json!({"name": "SI", "structure_id": w.prescriber_id, "roles": roles}),
@@ -504,7 +524,8 @@ async fn administration_creates_are_idempotent_too() {
             .json(&body)
             .send()
     };
-    let body = json!({"name": "Mission Locale Test", "kind": "ML", "prescriber": true});
+    let body =
+        with_reason(json!({"name": "Mission Locale Test", "kind": "ML", "prescriber": true}));
     let a = send("/api/v1/structures", body.clone()).await.unwrap();
     assert_eq!(a.status(), StatusCode::CREATED);
     assert_eq!(a.headers().get("etag").unwrap(), "\"1\"");
@@ -520,8 +541,15 @@ async fn administration_creates_are_idempotent_too() {
         .unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     // Keys are scoped per caller and per request: the same key on another route is another body.
-    let res = send("/api/v1/territories", json!({"name": "Idem"}))
+    let res = send("/api/v1/territories", with_reason(json!({"name": "Idem"})))
         .await
         .unwrap();
-    problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        field_codes(&body),
+        [(
+            "Idempotency-Key".to_string(),
+            "idempotency_key_reused".to_string()
+        )]
+    );
 }

@@ -78,7 +78,7 @@ async fn a_body_over_the_limit_is_a_413() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let huge = json!({"name": "x".repeat(70_000)});
-    let res = app.post("/api/v1/territories", &admin, &huge).await;
+    let res = app.admin_post("/api/v1/territories", &admin, &huge).await;
     problem(res, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
 }
 
@@ -87,7 +87,7 @@ async fn unknown_fields_are_refused_so_nothing_can_be_smuggled() {
     let app = TestApp::spawn().await;
     let w = app.world().await;
     let res = app
-        .post(
+        .admin_post(
             "/api/v1/users",
             &w.admin,
             &json!({"email": "x@sas.test", "first_name": "A", "last_name": "B", "password": PASSWORD,
@@ -106,7 +106,7 @@ async fn a_missing_field_is_a_422_naming_it() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let res = app
-        .post("/api/v1/structures", &admin, &json!({"name": "Sans type"}))
+        .admin_post("/api/v1/structures", &admin, &json!({"name": "Sans type"}))
         .await;
     let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(
@@ -120,7 +120,7 @@ async fn a_field_of_the_wrong_type_is_a_400_that_does_not_echo_the_value() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let res = app
-        .post(
+        .admin_post(
             "/api/v1/structures",
             &admin,
             &json!({"name": "X", "kind": "ML", "prescriber": "Jean Dupont"}),
@@ -337,7 +337,7 @@ async fn inputs_found_by_fuzzing_get_clear_answers() {
     let admin = app.admin().await;
     // A NUL character cannot be stored: 400, not 500, in bodies and query strings.
     let res = app
-        .post("/api/v1/territories", &admin, &json!({"name": "A\u{0}"}))
+        .admin_post("/api/v1/territories", &admin, &json!({"name": "A\u{0}"}))
         .await;
     problem(res, StatusCode::BAD_REQUEST, "invalid_character").await;
     problem(
@@ -359,7 +359,7 @@ async fn inputs_found_by_fuzzing_get_clear_answers() {
     );
     // 6.0 is a whole number.
     let res = app
-        .post(
+        .admin_post(
             "/api/v1/territories",
             &admin,
             &json!({"name": "T", "unreachable_rule": {"min_attempts": 5.0, "min_days": 21, "min_channels": 2}}),
@@ -375,7 +375,7 @@ async fn inputs_found_by_fuzzing_get_clear_answers() {
             Some(&admin),
         )
         .header("if-match", "*")
-        .json(&json!({"name": "T2"}))
+        .json(&with_reason(json!({"name": "T2"})))
         .send()
         .await
         .unwrap();

@@ -1,11 +1,15 @@
 //! Black-box tests of the SAS API: each test starts the real server on a random port against
 //! its own database cloned from a migrated template (`support`), with an injected clock.
 mod admin;
+mod audit;
 mod auth;
 mod errors;
+mod logging;
 mod openapi;
 mod reference;
 mod referrals;
 mod roles;
+mod sessions;
 mod spa;
 mod support;
+mod throttling;

@@ -118,6 +118,6 @@ async fn the_role_check_comes_before_validation_so_nothing_leaks() {
     let app = TestApp::spawn().await;
     let w = app.world().await;
     // An invalid body from a non-admin is a 403, not a 422 describing the rules.
-    let res = app.post("/api/v1/users", &w.prescriber, &json!({"email": "bad", "first_name": "", "last_name": "", "password": "x", "roles": []})).await;
+    let res = app.admin_post("/api/v1/users", &w.prescriber, &json!({"email": "bad", "first_name": "", "last_name": "", "password": "x", "roles": []})).await;
     problem(res, StatusCode::FORBIDDEN, "forbidden").await;
 }

@@ -15,6 +15,10 @@ use uuid::Uuid;
 pub const ADMIN_EMAIL: &str = "root@sas.test";
 pub const ADMIN_PASSWORD: &str = "root-password-long";
 pub const PASSWORD: &str = "a-long-password-1";
+/// The temporary password an administrator gives a new account (`user_token` replaces it).
+pub const TEMP_PASSWORD: &str = "temporary-password-1";
+/// The reason of the administrative writes of tests (the audit requires one).
+pub const REASON: &str = "Mise en place du test";
 pub const SECRET: &str = "test-secret-of-at-least-32-bytes-long!!";
 
 pub fn admin_url() -> String {
@@ -176,6 +180,11 @@ impl TestApp {
             .expect("request")
     }
 
+    /// An administrative write: `body` with the audit `reason` added when it has none.
+    pub async fn admin_post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.post(path, token, &with_reason(body.clone())).await
+    }
+
     pub async fn token_request(&self, body: &Value) -> Response {
         self.req(Method::POST, "/api/v1/auth/token", None)
             .json(body)
@@ -209,10 +218,11 @@ impl TestApp {
         t
     }
 
-    /// Creates a resource as admin and returns its body (asserting 201).
+    /// Creates a resource as admin (with a reason, as the audit requires) and returns its
+    /// body (asserting 201).
     pub async fn create(&self, path: &str, body: Value) -> Value {
         let admin = self.admin().await;
-        let res = self.post(path, &admin, &body).await;
+        let res = self.admin_post(path, &admin, &body).await;
         let status = res.status();
         let v: Value = res.json().await.expect("json");
         assert_eq!(status, StatusCode::CREATED, "POST {path}: {v}");
@@ -233,7 +243,8 @@ impl TestApp {
         self.create("/api/v1/structures", b).await
     }
 
-    /// Creates a user with `roles` in `structure` (and `territory` for pilots), returns a token.
+    /// Creates a user with `roles` in `structure` (and `territory` for pilots) and a temporary
+    /// password, which the user then replaces with `PASSWORD`; returns their token.
     pub async fn user_token(
         &self,
         email: &str,
@@ -244,12 +255,31 @@ impl TestApp {
         self.create(
             "/api/v1/users",
             json!({
-                "email": email, "first_name": "Test", "last_name": "User", "password": PASSWORD,
-                "roles": roles, "structure_id": structure, "territory_id": territory,
+                "email": email, "first_name": "Test", "last_name": "User",
+                "password": TEMP_PASSWORD, "roles": roles, "structure_id": structure,
+                "territory_id": territory,
             }),
         )
         .await;
-        self.login(email, PASSWORD).await
+        self.first_login(email).await["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string()
+    }
+
+    /// Logs in with `TEMP_PASSWORD` and replaces it with `PASSWORD`; returns the new tokens.
+    pub async fn first_login(&self, email: &str) -> Value {
+        let temp = self.login_full(email, TEMP_PASSWORD).await;
+        assert_eq!(temp["password_change_required"], true, "{temp}");
+        let res = self
+            .post(
+                "/api/v1/me/password",
+                temp["access_token"].as_str().expect("access_token"),
+                &json!({"current_password": TEMP_PASSWORD, "new_password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "password change of {email}");
+        res.json().await.expect("json")
     }
 
     /// A small world: a territory, a SAS team, a prescriber and a receiver structure, and
@@ -289,6 +319,48 @@ impl TestApp {
             prescriber_id,
             receiver_id,
         }
+    }
+
+    /// Creates an API client of `structure` with `roles` (as admin) and returns it (secret
+    /// included) with an access token of its own.
+    pub async fn api_client(&self, structure: &str, roles: &[&str]) -> (Value, String) {
+        let c = self
+            .create(
+                "/api/v1/api-clients",
+                json!({"name": "SI partenaire", "structure_id": structure, "roles": roles}),
+            )
+            .await;
+        let res = self
+            .token_request(&json!({"grant_type": "client_credentials",
+                                   "client_id": c["client_id"], "client_secret": c["client_secret"]}))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "client_credentials");
+        let t: Value = res.json().await.expect("json");
+        let token = t["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string();
+        (c, token)
+    }
+
+    /// The id of the account with this email (as admin).
+    pub async fn user_id(&self, email: &str) -> String {
+        let admin = self.admin().await;
+        let page: Value = self
+            .get(
+                &format!("/api/v1/users?q={}", email.replace('@', "%40")),
+                &admin,
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        page["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|u| u["email"] == email))
+            .and_then(|u| u["id"].as_str())
+            .unwrap_or_else(|| panic!("no user {email}"))
+            .to_string()
     }
 
     /// A direct connection to this test's database, for assertions on stored rows.
@@ -331,6 +403,42 @@ impl Drop for TestApp {
             .execute(&mut conn);
         }
     }
+}
+
+/// The claims of an access token (not verified: the server does that).
+pub fn claims(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT");
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .expect("base64url"),
+    )
+    .expect("json claims")
+}
+
+/// A referral of an adult living in `commune`, as a prescriber sends it.
+pub fn referral_in(commune: &str, last_name: &str) -> Value {
+    json!({
+        "youth": {
+            "first_name": "Léa", "last_name": last_name, "birth_date": "2000-01-15",
+            "phone": "06 12 34 56 78", "commune_insee": commune, "contact_channels": ["phone"]
+        },
+        "reason_code": "ase_exit",
+        "needs": ["trouver-un-emploi--repondre-a-des-offres-demploi"],
+        "consent": {
+            "informed_at": "2026-03-01T10:00:00Z", "informed_by": "Paul, éducateur",
+            "method": "oral", "agreed": ["sas_contact", "share_with_receiver"]
+        }
+    })
+}
+
+/// `body` with `"reason": REASON` when it has no reason.
+pub fn with_reason(mut body: Value) -> Value {
+    if let Some(o) = body.as_object_mut() {
+        o.entry("reason").or_insert_with(|| json!(REASON));
+    }
+    body
 }
 
 pub fn merge(base: &mut Value, extra: Value) {

@@ -16,8 +16,19 @@ pub struct Claims {
     pub roles: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub structure_id: Option<Uuid>,
+    /// A counsellor's territory (its SAS team's): the scope of the referrals it works on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub territory_id: Option<Uuid>,
+    /// A pilot's territory: the scope of the figures it reads. Kept apart from
+    /// `territory_id`, so a pilot who is also a counsellor never gets one for the other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pilot_territory_id: Option<Uuid>,
+    /// Session version of the account when the token was issued; a token whose version is
+    /// no longer the account's is refused (deactivation, roles or password changed).
+    pub sv: i32,
+    /// The password was set by an administrator: only `POST /api/v1/me/password` is open.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pwc: bool,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -26,6 +37,20 @@ pub struct Claims {
     pub jti: Uuid,
     /// Token type: only `access` tokens are accepted by the API.
     pub typ: String,
+}
+
+/// What an access token says about its holder.
+#[derive(Debug, Clone, Default)]
+pub struct Subject {
+    pub id: Uuid,
+    /// `user` or `api_client`.
+    pub act: &'static str,
+    pub roles: Vec<String>,
+    pub structure_id: Option<Uuid>,
+    pub territory_id: Option<Uuid>,
+    pub pilot_territory_id: Option<Uuid>,
+    pub session_version: i32,
+    pub password_change_required: bool,
 }
 
 pub struct Keys {
@@ -69,19 +94,18 @@ impl Keys {
     pub fn issue(
         &self,
         now: DateTime<Utc>,
-        sub: Uuid,
-        act: &str,
-        roles: Vec<String>,
-        structure_id: Option<Uuid>,
-        territory_id: Option<Uuid>,
+        s: Subject,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let t = now.timestamp();
         let claims = Claims {
-            sub,
-            act: act.to_string(),
-            roles,
-            structure_id,
-            territory_id,
+            sub: s.id,
+            act: s.act.to_string(),
+            roles: s.roles,
+            structure_id: s.structure_id,
+            territory_id: s.territory_id,
+            pilot_territory_id: s.pilot_territory_id,
+            sv: s.session_version,
+            pwc: s.password_change_required,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: t,
@@ -122,7 +146,6 @@ mod tests {
             issuer: iss.into(),
             audience: aud.into(),
             access_ttl: Duration::from_secs(900),
-            refresh_ttl: Duration::from_secs(3600),
         }
     }
 
@@ -139,10 +162,21 @@ mod tests {
         let k = Keys::new(&settings(SECRET, "sas", "sas-api"));
         let id = Uuid::new_v4();
         let tok = k
-            .issue(now(), id, "user", vec!["admin".into()], None, None)
+            .issue(
+                now(),
+                Subject {
+                    id,
+                    act: "user",
+                    roles: vec!["admin".into()],
+                    session_version: 3,
+                    ..Subject::default()
+                },
+            )
             .expect("token");
         let c = k.verify(&tok, now()).expect("valid");
         assert_eq!(c.sub, id);
+        assert_eq!(c.sv, 3);
+        assert!(!c.pwc);
         assert_eq!(c.exp - c.iat, 900);
         assert_eq!(
             k.verify(&tok, now() + chrono::Duration::seconds(900)),
@@ -158,7 +192,14 @@ mod tests {
     fn issuer_audience_secret_and_algorithm_are_enforced() {
         let k = Keys::new(&settings(SECRET, "sas", "sas-api"));
         let tok = k
-            .issue(now(), Uuid::new_v4(), "user", vec![], None, None)
+            .issue(
+                now(),
+                Subject {
+                    id: Uuid::new_v4(),
+                    act: "user",
+                    ..Subject::default()
+                },
+            )
             .expect("token");
         let other_iss = Keys::new(&settings(SECRET, "other", "sas-api"));
         let other_aud = Keys::new(&settings(SECRET, "sas", "other"));

@@ -1,20 +1,29 @@
-//! Authentication: the `Caller` extractor (Bearer access token), password hashing, tokens and
-//! login throttling. Role checks are the first line of each handler: `caller.require(&[…])?`.
+//! Authentication: the access token is checked once per request by [`middleware`] (signature,
+//! claims, and that its session is still the account's), then handlers take the result through
+//! the extractors [`Caller`], [`Authorized`] (role check, before the body is parsed) and
+//! [`SelfService`]. Also: password hashing, tokens, login throttling, the client address.
 use std::future::{ready, Ready};
 
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{http::header, web, FromRequest, HttpMessage, HttpRequest};
 use api_types::Role;
 use uuid::Uuid;
 
+use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use accounts::AccountState;
 
+pub mod accounts;
+pub mod client_ip;
 pub mod jwt;
 pub mod password;
 pub mod throttle;
 
 /// Who acts: a person or a partner system. Events and logs record one or the other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Actor {
     User(Uuid),
     Client(Uuid),
@@ -44,13 +53,18 @@ impl Actor {
     }
 }
 
-/// The authenticated caller, from a valid access token.
+/// The authenticated caller, from a valid access token whose session is current.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub actor: Actor,
     pub roles: Vec<Role>,
     pub structure_id: Option<Uuid>,
+    /// A counsellor's territory (its SAS team's): the scope of referral queries.
     pub territory_id: Option<Uuid>,
+    /// A pilot's territory: the scope of the figures it reads, never of referrals.
+    pub pilot_territory_id: Option<Uuid>,
+    /// The password was set by an administrator: only [`SelfService`] lets such a caller in.
+    pub password_change_required: bool,
 }
 
 impl Caller {
@@ -68,60 +82,170 @@ impl Caller {
     }
 }
 
-impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = Ready<Result<Caller, ApiError>>;
+/// Why a request is not authenticated; kept in the request by [`middleware`] for the
+/// extractors to turn into the problem answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    Missing,
+    Scheme,
+    Invalid,
+    Expired,
+    Revoked,
+    /// The account state could not be read (database down).
+    Unavailable,
+}
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+impl Failure {
+    fn error(self) -> ApiError {
+        match self {
+            Failure::Missing => ApiError::unauthorized(
+                "unauthenticated",
+                "Send an access token: Authorization: Bearer <token>.",
+            ),
+            Failure::Scheme => ApiError::unauthorized("unauthenticated", "Use the Bearer scheme."),
+            Failure::Invalid => {
+                ApiError::unauthorized("invalid_token", "The access token is not valid.")
+            }
+            Failure::Expired => {
+                ApiError::unauthorized("token_expired", "The access token has expired; refresh it.")
+            }
+            Failure::Revoked => ApiError::token_revoked(),
+            Failure::Unavailable => ApiError::unavailable("account state unreadable"),
+        }
     }
 }
 
-fn authenticate(req: &HttpRequest) -> ApiResult<Caller> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::internal("AppState missing"))?;
+/// What [`middleware`] found for this request.
+#[derive(Debug, Clone)]
+struct Authentication(Result<Caller, Failure>);
+
+/// Checks the bearer token of every request that has one, before any extractor runs (so the
+/// role check still comes before the body is read, even when the account state has to be
+/// fetched): a deactivated user, a revoked client or a user whose access changed is refused
+/// (401 `token_revoked`) within `SAS_SESSION_CHECK_SECONDS`, without waiting for expiry.
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        if let Some(state) = req.app_data::<web::Data<AppState>>().cloned() {
+            let found = authenticate(&state, req.request()).await;
+            req.extensions_mut().insert(Authentication(found));
+        }
+    }
+    next.call(req).await
+}
+
+fn bearer(req: &HttpRequest) -> Result<&str, Failure> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            ApiError::unauthorized(
-                "unauthenticated",
-                "Send an access token: Authorization: Bearer <token>.",
-            )
-        })?;
-    let token = value
+        .ok_or(Failure::Missing)?;
+    value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::unauthorized("unauthenticated", "Use the Bearer scheme."))?;
-    let claims = state
-        .keys
-        .verify(token, state.clock.now())
-        .map_err(|e| match e {
-            jwt::TokenError::Expired => {
-                ApiError::unauthorized("token_expired", "The access token has expired; refresh it.")
-            }
-            _ => ApiError::unauthorized("invalid_token", "The access token is not valid."),
-        })?;
+        .ok_or(Failure::Scheme)
+}
+
+async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller, Failure> {
+    let now = state.clock.now();
+    let claims = state.keys.verify(bearer(req)?, now).map_err(|e| match e {
+        jwt::TokenError::Expired => Failure::Expired,
+        _ => Failure::Invalid,
+    })?;
     let actor = match claims.act.as_str() {
         "user" => Actor::User(claims.sub),
         "api_client" => Actor::Client(claims.sub),
-        _ => {
-            return Err(ApiError::unauthorized(
-                "invalid_token",
-                "The access token is not valid.",
-            ))
+        _ => return Err(Failure::Invalid),
+    };
+    let account = match state.accounts.cached(actor, now) {
+        Some(a) => a,
+        None => {
+            let a = db::run(&state.pool, move |conn| account_state(conn, actor))
+                .await
+                .map_err(|e| {
+                    log::warn!("account state: {e}");
+                    Failure::Unavailable
+                })?;
+            state.accounts.store(actor, now, a);
+            a
         }
     };
+    if !account.usable || account.session_version != claims.sv {
+        return Err(Failure::Revoked);
+    }
     Ok(Caller {
         actor,
         roles: claims.roles.iter().filter_map(|r| Role::parse(r)).collect(),
         structure_id: claims.structure_id,
         territory_id: claims.territory_id,
+        pilot_territory_id: claims.pilot_territory_id,
+        password_change_required: claims.pwc,
     })
+}
+
+fn account_state(conn: &mut diesel::PgConnection, actor: Actor) -> ApiResult<AccountState> {
+    Ok(match actor {
+        Actor::User(id) => match db::users::session_state(conn, id)? {
+            Some((active, version)) => AccountState {
+                usable: active,
+                session_version: version,
+            },
+            None => AccountState {
+                usable: false,
+                session_version: 0,
+            },
+        },
+        Actor::Client(id) => AccountState {
+            usable: db::api_clients::get(conn, id)?.is_some_and(|c| c.revoked_at.is_none()),
+            session_version: 0,
+        },
+    })
+}
+
+/// The caller as [`middleware`] left it, whatever the state of its password.
+fn found(req: &HttpRequest) -> ApiResult<Caller> {
+    match req.extensions().get::<Authentication>() {
+        Some(Authentication(Ok(c))) => Ok(c.clone()),
+        Some(Authentication(Err(f))) => Err(f.error()),
+        None => Err(Failure::Missing.error()),
+    }
+}
+
+/// A caller with a current session, who has chosen their own password.
+fn usual(req: &HttpRequest) -> ApiResult<Caller> {
+    let c = found(req)?;
+    if c.password_change_required {
+        return Err(ApiError::password_change_required());
+    }
+    Ok(c)
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Caller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(usual(req))
+    }
+}
+
+/// A caller whose password may still have to be changed: only for `POST /me/password`, which
+/// is how such a caller gets out of that state. Every other route refuses them (403
+/// `password_change_required`) through [`Caller`] and [`Authorized`].
+#[derive(Debug, Clone)]
+pub struct SelfService(pub Caller);
+
+impl FromRequest for SelfService {
+    type Error = ApiError;
+    type Future = Ready<Result<SelfService, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(found(req).map(SelfService))
+    }
 }
 
 /// Role bits for [`Authorized`].
@@ -157,7 +281,7 @@ impl<const ROLES: u8> FromRequest for Authorized<ROLES> {
     type Future = Ready<Result<Authorized<ROLES>, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req).and_then(|c| {
+        ready(usual(req).and_then(|c| {
             if c.roles.iter().any(|r| role_bit(*r) & ROLES != 0) {
                 Ok(Authorized(c))
             } else {

@@ -1,69 +1,100 @@
-//! Login throttling: failed attempts per key (account, client, IP) over a sliding window.
-//! In memory, per process: a restart forgets failures, which only ever loosens the limit.
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+//! Login throttling: attempts per key (account, API client, client address) over a sliding
+//! window, kept in the database so that every instance counts the same attempts. Each attempt
+//! is counted *before* its password is checked, atomically (see `db::login_attempts`): 40
+//! simultaneous wrong passwords on one account get at most the limit checked, the rest 429.
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
+use diesel::PgConnection;
+use sha2::{Digest, Sha256};
+
+use crate::db::{self, login_attempts, login_attempts::Reservation};
+use crate::error::{ApiError, ApiResult};
+
+/// One reservation in this many also sweeps attempts that left the window.
+const SWEEP_EVERY: u64 = 64;
 
 pub struct Throttle {
     window: Duration,
-    failures: Mutex<HashMap<String, VecDeque<DateTime<Utc>>>>,
+    reservations: AtomicU64,
 }
 
-/// Keys kept at most before expired entries are swept.
-const SWEEP_ABOVE: usize = 50_000;
+/// The key of a throttled identity: a digest, so no email or address is stored.
+pub fn key(kind: &str, value: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(kind.as_bytes());
+    h.update(b":");
+    h.update(value.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// A counted attempt, settled once its outcome is known. Dropped without settling, it stays
+/// counted as a failure.
+#[must_use]
+pub struct Attempt {
+    ids: Vec<i64>,
+    account_key: String,
+}
+
+impl Attempt {
+    /// The credentials were right: the account's failures are cleared and this attempt no
+    /// longer counts against the address. Runs in the caller's transaction.
+    pub fn succeeded(self, conn: &mut PgConnection) -> ApiResult<()> {
+        login_attempts::clear(conn, &self.account_key)?;
+        login_attempts::forgive(conn, &self.ids)?;
+        Ok(())
+    }
+}
 
 impl Throttle {
     pub fn new(window: std::time::Duration) -> Throttle {
         Throttle {
             window: Duration::from_std(window).unwrap_or(Duration::minutes(15)),
-            failures: Mutex::new(HashMap::new()),
+            reservations: AtomicU64::new(0),
         }
     }
 
-    /// `Err(seconds)` when `key` already has `max` failures within the window: the caller
-    /// answers 429 with `Retry-After: seconds`.
-    pub fn check(&self, key: &str, max: u32, now: DateTime<Utc>) -> Result<(), u64> {
-        let mut map = self.lock();
-        let Some(q) = map.get_mut(key) else {
-            return Ok(());
-        };
-        Self::prune(q, now - self.window);
-        if q.len() >= max as usize {
-            let oldest = q.front().copied().unwrap_or(now);
-            let wait = (oldest + self.window - now).num_seconds().max(1);
-            return Err(u64::try_from(wait).unwrap_or(1));
-        }
-        Ok(())
-    }
-
-    pub fn fail(&self, key: &str, now: DateTime<Utc>) {
-        let mut map = self.lock();
-        if map.len() > SWEEP_ABOVE {
-            let cutoff = now - self.window;
-            map.retain(|_, q| {
-                Self::prune(q, cutoff);
-                !q.is_empty()
-            });
-        }
-        map.entry(key.to_string()).or_default().push_back(now);
-    }
-
-    pub fn clear(&self, key: &str) {
-        self.lock().remove(key);
-    }
-
-    fn prune(q: &mut VecDeque<DateTime<Utc>>, cutoff: DateTime<Utc>) {
-        while q.front().is_some_and(|t| *t <= cutoff) {
-            q.pop_front();
+    /// Counts an attempt against the account key (first) and the other keys, each with its
+    /// limit; 429 with `Retry-After` when one is already at its limit.
+    pub async fn begin(
+        &self,
+        pool: &db::Pool,
+        account: (String, u32),
+        others: Vec<(String, u32)>,
+        now: DateTime<Utc>,
+    ) -> ApiResult<Attempt> {
+        let since = now - self.window;
+        let sweep = self
+            .reservations
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(SWEEP_EVERY);
+        let account_key = account.0.clone();
+        let mut keys = vec![account];
+        keys.extend(others);
+        let window = self.window;
+        let outcome = db::tx(pool, move |conn| {
+            if sweep {
+                login_attempts::sweep(conn, since)?;
+            }
+            Ok(login_attempts::reserve(conn, &keys, since, now)?)
+        })
+        .await?;
+        match outcome {
+            Reservation::Granted(ids) => Ok(Attempt { ids, account_key }),
+            Reservation::Refused { until } => {
+                let wait = (until + window - now).num_seconds().max(1);
+                Err(ApiError::too_many(u64::try_from(wait).unwrap_or(1)))
+            }
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<DateTime<Utc>>>> {
-        match self.failures.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        }
+    /// The attempt was turned away before its password was checked (503): it does not count.
+    pub async fn abandon(&self, pool: &db::Pool, attempt: Attempt) -> ApiResult<()> {
+        db::run(pool, move |conn| {
+            login_attempts::forgive(conn, &attempt.ids)?;
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -71,33 +102,14 @@ impl Throttle {
 mod tests {
     use super::*;
 
-    fn t0() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z")
-            .expect("date")
-            .with_timezone(&Utc)
-    }
-
     #[test]
-    fn the_nth_failure_blocks_until_the_window_slides() {
-        let th = Throttle::new(std::time::Duration::from_secs(900));
-        for i in 0..3 {
-            assert_eq!(th.check("a", 3, t0()), Ok(()));
-            th.fail("a", t0() + Duration::seconds(i));
-        }
-        assert_eq!(th.check("a", 3, t0() + Duration::seconds(10)), Err(890));
-        assert_eq!(
-            th.check("b", 3, t0()),
-            Ok(()),
-            "other keys are not affected"
-        );
-        assert_eq!(th.check("a", 3, t0() + Duration::seconds(900)), Ok(()));
-    }
-
-    #[test]
-    fn success_clears_the_count() {
-        let th = Throttle::new(std::time::Duration::from_secs(900));
-        th.fail("a", t0());
-        th.clear("a");
-        assert_eq!(th.check("a", 1, t0()), Ok(()));
+    fn keys_are_digests_that_depend_on_kind_and_value() {
+        let a = key("acct", "a@b.fr");
+        assert_eq!(a.len(), 64);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(!a.contains("a@b.fr"));
+        assert_ne!(a, key("ip", "a@b.fr"));
+        assert_ne!(a, key("acct", "a@b.fs"));
+        assert_eq!(a, key("acct", "a@b.fr"));
     }
 }

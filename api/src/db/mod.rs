@@ -8,10 +8,12 @@ use diesel::r2d2::{ConnectionManager, Pool as R2d2Pool};
 use crate::error::{ApiError, ApiResult};
 
 pub mod access_logs;
+pub mod admin_audit;
 pub mod api_clients;
 pub mod communes;
 pub mod events;
 pub mod idempotency;
+pub mod login_attempts;
 pub mod migrations;
 pub mod referrals;
 pub mod refresh_tokens;

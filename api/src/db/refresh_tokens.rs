@@ -15,6 +15,8 @@ pub struct RefreshTokenRow {
     pub expires_at: DateTime<Utc>,
     pub used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When the session (the family) began: the login.
+    pub session_started_at: DateTime<Utc>,
 }
 
 pub fn insert(conn: &mut PgConnection, row: &RefreshTokenRow) -> QueryResult<usize> {
@@ -34,6 +36,17 @@ pub fn by_hash_for_update(
         .for_update()
         .first(conn)
         .optional()
+}
+
+/// The last time any token of the family was rotated.
+pub fn last_use_in_family(
+    conn: &mut PgConnection,
+    family: Uuid,
+) -> QueryResult<Option<DateTime<Utc>>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::family_id.eq(family))
+        .select(diesel::dsl::max(refresh_tokens::used_at))
+        .first(conn)
 }
 
 pub fn mark_used(conn: &mut PgConnection, id: Uuid, at: DateTime<Utc>) -> QueryResult<usize> {

@@ -17,6 +17,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    admin_audit (id) {
+        id -> Uuid,
+        occurred_at -> Timestamptz,
+        recorded_at -> Timestamptz,
+        actor_user_id -> Nullable<Uuid>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Uuid,
+        changes -> Jsonb,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
     api_clients (id) {
         id -> Uuid,
         client_id -> Text,
@@ -65,6 +79,14 @@ diesel::table! {
         territory_id -> Uuid,
         prescriber_kind -> Nullable<Text>,
         data -> Jsonb,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Int8,
+        key -> Text,
+        at -> Timestamptz,
     }
 }
 
@@ -123,6 +145,7 @@ diesel::table! {
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
+        session_started_at -> Timestamptz,
     }
 }
 
@@ -190,6 +213,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        session_version -> Int4,
+        password_change_required -> Bool,
     }
 }
 
@@ -216,6 +241,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(admin_audit -> users (actor_user_id));
 diesel::joinable!(api_clients -> structures (structure_id));
 diesel::joinable!(territory_communes -> communes (commune_insee));
 diesel::joinable!(territory_communes -> territories (territory_id));
@@ -229,10 +255,12 @@ diesel::joinable!(youths -> communes (commune_insee));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_logs,
+    admin_audit,
     api_clients,
     communes,
     events,
     idempotency_keys,
+    login_attempts,
     referrals,
     refresh_tokens,
     structures,

@@ -22,6 +22,10 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    /// Bumped when the user's tokens stop telling the truth (see `auth::accounts`).
+    pub session_version: i32,
+    /// The password was set by an administrator and must be replaced by the user.
+    pub password_change_required: bool,
 }
 
 pub fn insert(conn: &mut PgConnection, row: &UserRow) -> QueryResult<UserRow> {
@@ -37,6 +41,31 @@ pub fn get(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<UserRow>> {
         .select(UserRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// Whether the user is active, and its session version (for token checks).
+pub fn session_state(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<(bool, i32)>> {
+    users::table
+        .find(id)
+        .select((users::active, users::session_version))
+        .first(conn)
+        .optional()
+}
+
+/// Ends the sessions of the given users: their live access tokens are refused from now on
+/// (within the cache bound on other instances). Returns the users touched.
+pub fn bump_sessions(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<usize> {
+    diesel::update(users::table.filter(users::id.eq_any(ids)))
+        .set(users::session_version.eq(users::session_version + 1))
+        .execute(conn)
+}
+
+/// Ids of the users of a structure.
+pub fn ids_of_structure(conn: &mut PgConnection, structure: Uuid) -> QueryResult<Vec<Uuid>> {
+    users::table
+        .filter(users::structure_id.eq(structure))
+        .select(users::id)
+        .load(conn)
 }
 
 pub fn by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option<UserRow>> {

@@ -1,6 +1,7 @@
 //! HTTP routes, one module per resource; every route is registered here, in one place.
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod admin_audit;
 pub mod api_clients;
 pub mod auth;
 pub mod communes;
@@ -16,9 +17,10 @@ pub mod vocabularies;
 
 /// Routes under `/api/v1`.
 pub fn api_v1(cfg: &mut ServiceConfig) {
-    cfg.service(auth::token)
-        .service(auth::logout)
+    cfg.service(auth::token::token)
+        .service(auth::logout::logout)
         .service(me::me)
+        .service(me::password::password)
         .service(communes::list)
         .service(communes::get)
         .service(vocabularies::list)
@@ -31,16 +33,17 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(structures::list)
         .service(structures::get)
         .service(structures::replace)
-        .service(users::create)
-        .service(users::list)
-        .service(users::get)
-        .service(users::update)
+        .service(users::create::create)
+        .service(users::list::list)
+        .service(users::get::get)
+        .service(users::update::update)
         .service(users::deactivate)
         .service(users::reactivate)
-        .service(api_clients::create)
-        .service(api_clients::list)
-        .service(api_clients::get)
-        .service(api_clients::revoke)
+        .service(api_clients::create::create)
+        .service(api_clients::list::list)
+        .service(api_clients::get::get)
+        .service(api_clients::revoke::revoke)
+        .service(admin_audit::list::list)
         .service(referrals::create)
         .service(referrals::list)
         .service(referrals::get)

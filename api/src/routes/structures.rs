@@ -4,11 +4,13 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::auth::Actor;
 use crate::auth::{AdminOnly, Authorized, Caller};
 use crate::db::schema::{api_clients, users};
 use crate::db::{self, communes, cursor, structures, structures::StructureRow, territories};
 use crate::domain::{siret, text, vocab};
 use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::routes::admin_audit::{self, check_reason, Changes, Entry};
 use crate::routes::idempotency;
 use crate::routes::support::{if_match, limit, ok_versioned, opt_text};
 use crate::state::AppState;
@@ -168,6 +170,7 @@ pub fn parse_input(b: StructureInput) -> ApiResult<StructureInput> {
     if b.sas_team && b.territory_id.is_none() {
         errs.add("territory_id", "required", "A SAS team serves a territory.");
     }
+    let reason = check_reason(&b.reason, &mut errs);
     errs.finish()?;
     let mut reseaux = b.reseaux_porteurs;
     reseaux.sort();
@@ -192,7 +195,20 @@ pub fn parse_input(b: StructureInput) -> ApiResult<StructureInput> {
         receiver: b.receiver,
         sas_team: b.sas_team,
         territory_id: b.territory_id,
+        reason,
     })
+}
+
+/// The audited fields of a structure, as the API shows them.
+fn audited(s: &Structure) -> serde_json::Map<String, serde_json::Value> {
+    let mut v = match serde_json::to_value(s) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    for k in ["id", "created_at", "updated_at", "version"] {
+        v.remove(k);
+    }
+    v
 }
 
 /// Checks that need the database (commune, territory), then builds the row.
@@ -248,14 +264,14 @@ fn build_row(
     })
 }
 
-/// Create a structure (admin).
+/// Create a structure (admin). Recorded in the administrative audit with its reason.
 #[utoipa::path(
     tag = "administration",
     request_body = StructureInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: same key and body → same answer, kept 24 h.")),
     responses(
         (status = 201, description = "Created.", body = Structure, headers(("Location" = String, description = "URL of the structure"))),
-        (status = 403, description = "Admins only.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (`unknown_kind`, `invalid_siret`, `unknown_commune`…).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -270,10 +286,28 @@ pub async fn create(
     let idem = idempotency::key(&req, &caller, &body)?;
     let input = parse_input(body)?;
     let now = state.clock.now();
+    let actor = caller.actor.user_id();
     let answer = db::tx(&state.pool, move |conn| {
         idempotency::once(conn, idem.as_ref(), now, |conn| {
+            let reason = input.reason.clone();
             let row = build_row(conn, input, Uuid::now_v7(), now, now, 1)?;
             let row = structures::insert(conn, &row)?;
+            let mut changes = Changes::default();
+            for (k, v) in audited(&to_api(row.clone())) {
+                changes.set(&k, &v);
+            }
+            admin_audit::record(
+                conn,
+                Entry {
+                    actor,
+                    action: "structure.create",
+                    target_type: "structure",
+                    target_id: row.id,
+                    changes,
+                    reason: &reason,
+                },
+                now,
+            )?;
             Ok((
                 format!("/api/v1/structures/{}", row.id),
                 idempotency::to_body(&to_api(row))?,
@@ -288,7 +322,10 @@ pub async fn create(
 #[utoipa::path(
     tag = "administration",
     params(StructureQuery),
-    responses((status = 200, description = "A page of structures, by name.", body = StructurePage))
+    responses(
+        (status = 200, description = "A page of structures, by name.", body = StructurePage),
+        (status = 403, description = "A password change is required first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/structures")]
 pub async fn list(
@@ -329,6 +366,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Structure id")),
     responses(
         (status = 200, description = "The structure (`ETag` carries its version).", body = Structure),
+        (status = 403, description = "A password change is required first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such structure.", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -347,7 +385,9 @@ pub async fn get(
 }
 
 /// Replace a structure (admin; `If-Match` required). A flag cannot be removed while accounts
-/// of the structure hold the role it allows.
+/// of the structure hold the role it allows; a change of a SAS team's territory ends its
+/// counsellors' live access tokens (a refresh gives the new scope). Recorded in the
+/// administrative audit with its reason.
 #[utoipa::path(
     tag = "administration",
     params(
@@ -357,7 +397,7 @@ pub async fn get(
     request_body = StructureInput,
     responses(
         (status = 200, description = "Replaced.", body = Structure),
-        (status = 403, description = "Admins only.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such structure.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 409, description = "A flag removed is still used by accounts (`flag_in_use`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version.", body = api_types::Problem, content_type = "application/problem+json"),
@@ -368,7 +408,7 @@ pub async fn get(
 #[put("/structures/{id}")]
 pub async fn replace(
     state: web::Data<AppState>,
-    _admin: AdminOnly,
+    Authorized(caller): AdminOnly,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: web::Json<StructureInput>,
@@ -377,9 +417,11 @@ pub async fn replace(
     let input = parse_input(body.into_inner())?;
     let id = id.into_inner();
     let now = state.clock.now();
-    let row = db::tx(&state.pool, move |conn| {
+    let actor = caller.actor.user_id();
+    let (row, ended) = db::tx(&state.pool, move |conn| {
         let old = structures::get(conn, id)?.ok_or_else(ApiError::not_found)?;
         let expected = expected.check(old.version)?;
+        let reason = input.reason.clone();
         let row = build_row(conn, input, id, now, old.created_at, old.version + 1)?;
         for (flag, was, now_set, role) in [
             ("prescriber", old.prescriber, row.prescriber, Role::Prescriber),
@@ -393,9 +435,40 @@ pub async fn replace(
                 ));
             }
         }
-        structures::update(conn, &row, expected)?.ok_or_else(ApiError::precondition_failed)
+        let row =
+            structures::update(conn, &row, expected)?.ok_or_else(ApiError::precondition_failed)?;
+        let mut changes = Changes::default();
+        let before = audited(&to_api(old.clone()));
+        for (k, to) in audited(&to_api(row.clone())) {
+            let from = before.get(&k).cloned().unwrap_or(serde_json::Value::Null);
+            changes.field(&k, &from, &to);
+        }
+        // A SAS team's territory is its counsellors' scope: their tokens stop telling the truth.
+        let ended = if old.territory_id != row.territory_id || old.sas_team != row.sas_team {
+            let ids = crate::db::users::ids_of_structure(conn, id)?;
+            crate::db::users::bump_sessions(conn, &ids)?;
+            ids
+        } else {
+            Vec::new()
+        };
+        admin_audit::record(
+            conn,
+            Entry {
+                actor,
+                action: "structure.replace",
+                target_type: "structure",
+                target_id: id,
+                changes,
+                reason: &reason,
+            },
+            now,
+        )?;
+        Ok((row, ended))
     })
     .await?;
+    for u in ended {
+        state.accounts.forget(Actor::User(u));
+    }
     let v = row.version;
     Ok(ok_versioned(&to_api(row), v))
 }

@@ -7,6 +7,7 @@ use crate::auth::{AdminOnly, Authorized, Caller};
 use crate::db::{self, communes, cursor, territories, territories::TerritoryRow};
 use crate::domain::text::clean;
 use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::routes::admin_audit::{self, check_reason, Changes, Entry};
 use crate::routes::idempotency;
 use crate::routes::support::{if_match, limit, ok_versioned};
 use crate::state::AppState;
@@ -22,16 +23,20 @@ pub struct TerritoryQuery {
     pub cursor: Option<String>,
 }
 
+fn rule_of(r: &TerritoryRow) -> UnreachableRule {
+    UnreachableRule {
+        min_attempts: r.unreachable_min_attempts,
+        min_days: r.unreachable_min_days,
+        min_channels: r.unreachable_min_channels,
+    }
+}
+
 fn to_api(r: TerritoryRow, communes_count: i64) -> Territory {
     Territory {
         id: r.id,
+        unreachable_rule: rule_of(&r),
         name: r.name,
         time_zone: r.time_zone,
-        unreachable_rule: UnreachableRule {
-            min_attempts: r.unreachable_min_attempts,
-            min_days: r.unreachable_min_days,
-            min_channels: r.unreachable_min_channels,
-        },
         communes_count,
         created_at: r.created_at,
         updated_at: r.updated_at,
@@ -122,14 +127,14 @@ fn unknown_error(unknown: Vec<String>) -> ApiError {
     ApiError::validation(errs.0)
 }
 
-/// Create a territory (admin).
+/// Create a territory (admin). Recorded in the administrative audit with its reason.
 #[utoipa::path(
     tag = "administration",
     request_body = TerritoryCreate,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: same key and body → same answer, kept 24 h.")),
     responses(
         (status = 201, description = "Created.", body = Territory, headers(("Location" = String, description = "URL of the territory"))),
-        (status = 403, description = "Admins only.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Name taken or a commune already served elsewhere (`territory_name_taken`, `commune_already_served`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields.", body = api_types::Problem, content_type = "application/problem+json"),
     )
@@ -149,8 +154,10 @@ pub async fn create(
     check_tz(&tz, &mut errs);
     let rule = b.unreachable_rule.unwrap_or_default();
     check_rule(&rule, &mut errs);
+    let reason = check_reason(&b.reason, &mut errs);
     errs.finish()?;
     let now = state.clock.now();
+    let actor = caller.actor.user_id();
     let row = TerritoryRow {
         id: Uuid::now_v7(),
         name: name.unwrap_or_default(),
@@ -177,6 +184,23 @@ pub async fn create(
             })?;
             assign(conn, t.id, &codes)?;
             let n = territories::communes_count(conn, t.id)?;
+            let mut changes = Changes::default();
+            changes.set("name", &t.name);
+            changes.set("time_zone", &t.time_zone);
+            changes.set("unreachable_rule", &rule);
+            changes.set("communes", &codes);
+            admin_audit::record(
+                conn,
+                Entry {
+                    actor,
+                    action: "territory.create",
+                    target_type: "territory",
+                    target_id: t.id,
+                    changes,
+                    reason: &reason,
+                },
+                now,
+            )?;
             Ok((
                 format!("/api/v1/territories/{}", t.id),
                 idempotency::to_body(&to_api(t, n))?,
@@ -191,7 +215,10 @@ pub async fn create(
 #[utoipa::path(
     tag = "administration",
     params(TerritoryQuery),
-    responses((status = 200, description = "A page of territories, by name.", body = TerritoryPage))
+    responses(
+        (status = 200, description = "A page of territories, by name.", body = TerritoryPage),
+        (status = 403, description = "A password change is required first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/territories")]
 pub async fn list(
@@ -230,6 +257,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Territory id")),
     responses(
         (status = 200, description = "The territory (`ETag` carries its version).", body = Territory),
+        (status = 403, description = "A password change is required first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such territory.", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -251,7 +279,7 @@ pub async fn get(
 }
 
 /// Change a territory: name, time zone, unreachable rule, communes added or removed (admin;
-/// `If-Match` required).
+/// `If-Match` required). Recorded in the administrative audit with its reason.
 #[utoipa::path(
     tag = "administration",
     params(
@@ -261,7 +289,7 @@ pub async fn get(
     request_body = TerritoryUpdate,
     responses(
         (status = 200, description = "Updated.", body = Territory),
-        (status = 403, description = "Admins only.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such territory.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Name taken or commune served elsewhere.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version.", body = api_types::Problem, content_type = "application/problem+json"),
@@ -272,7 +300,7 @@ pub async fn get(
 #[patch("/territories/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    _admin: AdminOnly,
+    Authorized(caller): AdminOnly,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: web::Json<TerritoryUpdate>,
@@ -288,11 +316,15 @@ pub async fn update(
     if let Some(rule) = &b.unreachable_rule {
         check_rule(rule, &mut errs);
     }
+    let reason = check_reason(&b.reason, &mut errs);
     errs.finish()?;
     let now = state.clock.now();
+    let actor = caller.actor.user_id();
     let (t, n) = db::tx(&state.pool, move |conn| {
         let mut row = territories::get(conn, id)?.ok_or_else(ApiError::not_found)?;
         let expected = expected.check(row.version)?;
+        let old = row.clone();
+        let mut changes = Changes::default();
         if let Some(n) = name {
             row.name = n;
         }
@@ -312,11 +344,16 @@ pub async fn update(
                 return Err(unknown_error(unknown));
             }
             assign(conn, id, &codes)?;
+            changes.set("add_communes", &codes);
         }
         if !b.remove_communes.is_empty() {
             let (codes, _) = communes::expand(conn, &b.remove_communes, &[], &[])?;
             territories::remove_communes(conn, id, &codes)?;
+            changes.set("remove_communes", &codes);
         }
+        changes.field("name", &old.name, &row.name);
+        changes.field("time_zone", &old.time_zone, &row.time_zone);
+        changes.field("unreachable_rule", &rule_of(&old), &rule_of(&row));
         let t = territories::update(conn, &row, expected)
             .map_err(|e| {
                 if db::is_unique_violation(&e, "territories_name") {
@@ -327,6 +364,18 @@ pub async fn update(
             })?
             .ok_or_else(ApiError::precondition_failed)?;
         let n = territories::communes_count(conn, id)?;
+        admin_audit::record(
+            conn,
+            Entry {
+                actor,
+                action: "territory.update",
+                target_type: "territory",
+                target_id: id,
+                changes,
+                reason: &reason,
+            },
+            now,
+        )?;
         Ok((t, n))
     })
     .await?;

@@ -8,6 +8,19 @@ use super::error::field_message;
 use super::form::{Errors, FormField, FormModel};
 use super::validate::{is_email, is_phone, is_siret, opt};
 
+/// Why an administrative change is made: required by the API, kept in its audit.
+pub const REASON_MISSING: &str =
+    "Indiquez le motif : il est conservé dans le journal d’administration.";
+
+/// Under every motif field.
+pub const REASON_HINT: &str =
+    "Conservé dans le journal d’administration, avec votre nom et la date.";
+
+/// The error of an empty motif, if it is.
+pub fn reason_error(reason: &str) -> Option<&'static str> {
+    reason.trim().is_empty().then_some(REASON_MISSING)
+}
+
 /// The API's field name of an error path, without index (`roles[1]` is `roles`).
 fn base(path: &str) -> &str {
     path.split('[').next().unwrap_or(path)
@@ -27,6 +40,8 @@ pub enum StructureField {
     Website,
     Capacities,
     Territory,
+    /// Why the structure is created or changed (administrative audit).
+    Reason,
     Form,
 }
 
@@ -45,6 +60,7 @@ impl FormField for StructureField {
             Website => "structure-website",
             Capacities => "capacites",
             Territory => "structure-territory-id",
+            Reason => "structure-reason",
             Form => "formulaire-structure",
         }
     }
@@ -63,6 +79,7 @@ impl FormField for StructureField {
             Website => "Site internet",
             Capacities => "Capacités",
             Territory => "Territoire",
+            Reason => "Motif",
             Form => "Structure",
         }
     }
@@ -83,6 +100,7 @@ impl StructureField {
             "website" => Website,
             "prescriber" | "receiver" | "sas_team" => Capacities,
             "territory_id" => Territory,
+            "reason" => Reason,
             _ => Form,
         }
     }
@@ -105,6 +123,8 @@ pub struct StructureForm {
     pub sas_team: bool,
     pub sensitive: bool,
     pub territory_id: String,
+    /// Why the structure is created or changed (administrative audit).
+    pub reason: String,
     /// Kept from the structure read, not edited here.
     pub keep: Option<Structure>,
 }
@@ -151,6 +171,9 @@ impl FormModel for StructureForm {
                 "Une équipe SAS sert un territoire : choisissez-le.",
             );
         }
+        if let Some(m) = reason_error(&self.reason) {
+            e.add(Reason, m);
+        }
         e
     }
 
@@ -176,6 +199,7 @@ impl StructureForm {
             sas_team: s.sas_team,
             sensitive: s.sensitive,
             territory_id: s.territory_id.map(|t| t.to_string()).unwrap_or_default(),
+            reason: String::new(),
             keep: Some(s.clone()),
         }
     }
@@ -205,6 +229,7 @@ impl StructureForm {
             sas_team: self.sas_team,
             sensitive: self.sensitive,
             territory_id: Uuid::parse_str(self.territory_id.trim()).ok(),
+            reason: self.reason.trim().to_string(),
         })
     }
 }
@@ -220,6 +245,8 @@ pub enum UserField {
     Structure,
     Roles,
     Territory,
+    /// Why the account is created or changed (administrative audit).
+    Reason,
     Form,
 }
 
@@ -234,6 +261,7 @@ impl FormField for UserField {
             Structure => "compte-structure-id",
             Roles => "compte-roles",
             Territory => "compte-territory-id",
+            Reason => "compte-reason",
             Form => "formulaire-compte",
         }
     }
@@ -248,6 +276,7 @@ impl FormField for UserField {
             Structure => "Structure",
             Roles => "Rôles",
             Territory => "Territoire",
+            Reason => "Motif",
             Form => "Compte",
         }
     }
@@ -264,6 +293,7 @@ impl UserField {
             "structure_id" => Structure,
             "roles" => Roles,
             "territory_id" => Territory,
+            "reason" => Reason,
             _ => Form,
         }
     }
@@ -279,6 +309,8 @@ pub struct UserForm {
     pub roles: Vec<Role>,
     pub structure_id: String,
     pub territory_id: String,
+    /// Why the account is created or changed (administrative audit).
+    pub reason: String,
 }
 
 /// Whether the account is being created (the email and the password are then required) or
@@ -318,6 +350,9 @@ impl FormModel for UserForm {
         if self.roles.contains(&Role::Pilot) && self.territory_id.trim().is_empty() {
             e.add(Territory, field_message("pilot_needs_territory"));
         }
+        if let Some(m) = reason_error(&self.reason) {
+            e.add(Reason, m);
+        }
         e
     }
 
@@ -336,6 +371,7 @@ impl UserForm {
             roles: u.roles.clone(),
             structure_id: u.structure_id.map(|s| s.to_string()).unwrap_or_default(),
             territory_id: u.territory_id.map(|s| s.to_string()).unwrap_or_default(),
+            reason: String::new(),
         }
     }
 
@@ -367,6 +403,7 @@ impl UserForm {
             roles: self.roles.clone(),
             structure_id: Uuid::parse_str(self.structure_id.trim()).ok(),
             territory_id: Uuid::parse_str(self.territory_id.trim()).ok(),
+            reason: self.reason.trim().to_string(),
         })
     }
 
@@ -381,6 +418,7 @@ impl UserForm {
             roles: Some(self.roles.clone()),
             territory_id: Uuid::parse_str(self.territory_id.trim()).ok(),
             password: (!self.password.is_empty()).then(|| self.password.clone()),
+            reason: self.reason.trim().to_string(),
         })
     }
 }
@@ -397,7 +435,7 @@ mod tests {
     fn a_structure_needs_a_name_a_kind_and_a_capacity() {
         let e = StructureForm::default().validate(&());
         use StructureField::*;
-        assert_eq!(fields(&e), vec![Name, Kind, Capacities]);
+        assert_eq!(fields(&e), vec![Name, Kind, Capacities, Reason]);
     }
 
     #[test]
@@ -407,6 +445,7 @@ mod tests {
             kind: "ASSO".into(),
             sas_team: true,
             siret: "73282932000075".into(),
+            reason: "Nouvelle équipe".into(),
             ..StructureForm::default()
         };
         let e = f.validate(&());
@@ -422,10 +461,12 @@ mod tests {
             siret: "732 829 320 00074".into(),
             prescriber: true,
             receiver: true,
+            reason: " Nouvelle mission locale ".into(),
             ..StructureForm::default()
         };
         let i = f.to_input().expect("valid");
         assert_eq!(i.name, "ML Lyon");
+        assert_eq!(i.reason, "Nouvelle mission locale");
         assert_eq!(i.siret.as_deref(), Some("73282932000074"));
         assert_eq!(i.territory_id, None);
     }
@@ -436,6 +477,7 @@ mod tests {
         assert_eq!(on("commune_insee"), StructureField::Commune);
         assert_eq!(on("sas_team"), StructureField::Capacities);
         assert_eq!(on("reseaux_porteurs[0]"), StructureField::Form);
+        assert_eq!(on("reason"), StructureField::Reason);
     }
 
     fn user() -> UserForm {
@@ -445,6 +487,7 @@ mod tests {
             last_name: "B".into(),
             password: "un mot de passe long".into(),
             roles: vec![Role::Admin],
+            reason: "Arrivée".into(),
             ..UserForm::default()
         }
     }
@@ -483,6 +526,12 @@ mod tests {
         assert!(f.validate(&Creating(false)).is_empty());
         let u = f.to_update().expect("valid");
         assert_eq!(u.password, None);
+        assert_eq!(u.reason, "Arrivée");
+        f.reason = "  ".into();
+        assert_eq!(
+            f.validate(&Creating(false)).get(UserField::Reason),
+            Some(REASON_MISSING)
+        );
     }
 
     #[test]

@@ -161,6 +161,8 @@ fn field_text(code: &str) -> &'static str {
         "required" => "Ce champ est obligatoire.",
         "too_long" => "Ce texte est trop long.",
         "too_short" => "Ce texte est trop court.",
+        "invalid_password" => "Ce n’est pas le mot de passe provisoire reçu.",
+        "same_password" => "Choisissez un mot de passe différent du mot de passe provisoire.",
         "invalid_email" => "Adresse électronique invalide. Exemple : prenom.nom@domaine.fr",
         "invalid_phone" => "Numéro de téléphone invalide. Exemple : 06 12 34 56 78",
         "invalid_date" => "Date invalide. Exemple : 14/07/2008",

@@ -48,7 +48,8 @@ struct RawReply {
     retry_after: Option<u64>,
 }
 
-type RefreshFuture = Shared<LocalBoxFuture<'static, bool>>;
+/// A renewed token: `Some(password_change_required)`, or `None` when refused.
+type RefreshFuture = Shared<LocalBoxFuture<'static, Option<bool>>>;
 
 thread_local! {
     static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -78,8 +79,8 @@ pub(super) async fn request(
 ) -> Result<Reply, ApiError> {
     let first = transport(method, path, body.clone(), if_match, token()).await?;
     let raw = if first.status == 401 {
-        // Renew once (shared by concurrent callers: the refresh token is single-use).
-        if refresh().await {
+        // Renew once (shared by concurrent callers: the refresh token rotates).
+        if refresh().await.is_some() {
             transport(method, path, body, if_match, token()).await?
         } else {
             expire();
@@ -142,13 +143,15 @@ pub(super) async fn send<B: Serialize, T: DeserializeOwned>(
     request(method, path, Some(json), if_match).await?.json()
 }
 
-/// A POST without a body whose answer body is not needed (actions such as deactivate).
-pub(super) async fn post_empty(path: &str) -> Result<Reply, ApiError> {
-    request(Method::Post, path, None, None).await
+/// A POST whose answer body is not needed (administrative actions such as deactivate).
+pub(super) async fn post<B: Serialize>(path: &str, body: &B) -> Result<Reply, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    request(Method::Post, path, Some(json), None).await
 }
 
 /// Asks for a new access token with the `sas_refresh` cookie; one request at a time.
-pub(super) async fn refresh() -> bool {
+/// `Some(password_change_required)` when renewed, `None` when refused.
+pub(super) async fn refresh() -> Option<bool> {
     let fut = REFRESHING.with(|r| {
         r.borrow_mut()
             .get_or_insert_with(|| {
@@ -165,20 +168,19 @@ pub(super) async fn refresh() -> bool {
     fut.await
 }
 
-async fn refresh_once() -> bool {
+/// A 401 (`no_session`, `invalid_grant`) is the ordinary logged-out state, not an error.
+async fn refresh_once() -> Option<bool> {
     let body = TokenRequest::RefreshToken {
         refresh_token: None,
         use_cookie: true,
     };
     match request_anonymous(TOKEN_PATH, &body, false).await {
-        Ok(reply) if reply.status == 200 => match reply.json::<TokenResponse>() {
-            Ok(t) => {
-                set_token(Some(t.access_token));
-                true
-            }
-            Err(_) => false,
-        },
-        _ => false,
+        Ok(reply) if reply.status == 200 => {
+            let t = reply.json::<TokenResponse>().ok()?;
+            set_token(Some(t.access_token));
+            Some(t.password_change_required)
+        }
+        _ => None,
     }
 }
 

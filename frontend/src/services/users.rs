@@ -1,6 +1,6 @@
 //! Accounts: `GET /users`, `GET /users/{id}`, `POST /users`, `PATCH /users/{id}`,
 //! `POST /users/{id}/deactivate`, `POST /users/{id}/reactivate`.
-use api_types::{User, UserCreate, UserPage, UserUpdate};
+use api_types::{AdminAction, User, UserCreate, UserPage, UserUpdate};
 use uuid::Uuid;
 
 use super::http::{self, ApiError, Method};
@@ -56,10 +56,14 @@ pub async fn update(id: Uuid, body: UserUpdate, version: i32) -> Result<User, Ap
     http::send(Method::Patch, &format!("/users/{id}"), &body, Some(version)).await
 }
 
-/// Deactivates (`active == true`) or reactivates the account.
-pub async fn set_active(id: Uuid, active: bool) -> Result<(), ApiError> {
+/// Reactivates (`active`) or deactivates the account, with the reason the API keeps in its
+/// administrative audit.
+pub async fn set_active(id: Uuid, active: bool, reason: &str) -> Result<(), ApiError> {
     let action = if active { "reactivate" } else { "deactivate" };
-    http::post_empty(&format!("/users/{id}/{action}")).await?;
+    let body = AdminAction {
+        reason: reason.trim().to_string(),
+    };
+    http::post(&format!("/users/{id}/{action}"), &body).await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use crate::app::Route;
 use crate::components::feedback::{Alert, AlertKind, Loading};
 use crate::components::fields::InputField;
 use crate::components::link::AppLink;
+use crate::logic::admin_forms::REASON_HINT;
 use crate::pages::PageTitle;
 
 pub mod structure_edit;
@@ -43,6 +44,19 @@ pub fn not_loaded(
             </>
         },
         None => html! { <><PageTitle text={title} /><Loading /></> },
+    }
+}
+
+/// The motif every administrative change carries (kept in the administration journal).
+pub fn reason_field(
+    id: &'static str,
+    value: String,
+    oninput: Callback<String>,
+    error: Option<AttrValue>,
+) -> Html {
+    html! {
+        <InputField id={id} label="Motif" hint={Some(AttrValue::Static(REASON_HINT))}
+            {value} {oninput} required=true {error} />
     }
 }
 

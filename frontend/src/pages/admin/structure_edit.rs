@@ -3,7 +3,7 @@ use api_types::Structure;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{breadcrumb, not_loaded, Options};
+use super::{breadcrumb, not_loaded, reason_field, Options};
 use crate::app::Route;
 use crate::components::commune::{choice_of, CommuneField};
 use crate::components::feedback::{submit_button, ErrorSummary};
@@ -140,6 +140,7 @@ pub fn structure_edit(p: &EditProps) -> Html {
                 <CommuneField id={F::Commune.id()} label="Commune (facultatif)" value={(*commune).clone()} onselect={on_commune} error={form.error(F::Commune)} />
                 { contact(&form) }
                 { capacities(&form, &choices.territories) }
+                { reason_field(F::Reason.id(), form.values().reason.clone(), form.text(F::Reason, |f, v| f.reason = v), form.error(F::Reason)) }
                 <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
                     <li>{ submit_button(submit, "Enregistrement…", form.busy()) }</li>
                     <li><AppLink to={Route::Structures} classes={classes!("fr-btn", "fr-btn--secondary")}>{ "Annuler" }</AppLink></li>

@@ -5,13 +5,13 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::users::active_badge;
-use super::{breadcrumb, not_loaded, Options};
+use super::{breadcrumb, not_loaded, reason_field, Options};
 use crate::app::Route;
 use crate::components::feedback::{submit_button, Alert, AlertKind, ErrorSummary};
 use crate::components::fields::{Checkbox, Fieldset, InputField, SelectField};
 use crate::components::link::AppLink;
 use crate::hooks::{use_form, Form};
-use crate::logic::admin_forms::{Creating, UserField as F, UserForm};
+use crate::logic::admin_forms::{self, Creating, UserField as F, UserForm};
 use crate::logic::form::FormField;
 use crate::logic::{format, labels};
 use crate::pages::PageTitle;
@@ -134,6 +134,7 @@ pub fn user_edit(p: &EditProps) -> Html {
             <form id={F::Form.id()} {onsubmit} novalidate=true aria-labelledby="titre-page">
                 { person(&form, creating) }
                 { attachment(&form, creating, &choices) }
+                { reason_field(F::Reason.id(), form.values().reason.clone(), form.text(F::Reason, |f, v| f.reason = v), form.error(F::Reason)) }
                 <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
                     <li>{ submit_button(submit, "Enregistrement…", form.busy()) }</li>
                     <li><AppLink to={Route::Users} classes={classes!("fr-btn", "fr-btn--secondary")}>{ "Annuler" }</AppLink></li>
@@ -164,7 +165,7 @@ fn person(form: &Form<UserForm>, creating: bool) -> Html {
             </div>
             <InputField id={F::Password.id()} kind="password" autocomplete={Some(AttrValue::Static("new-password"))}
                 label={if creating { "Mot de passe initial" } else { "Nouveau mot de passe (facultatif)" }}
-                hint={Some(AttrValue::from(format!("{} caractères au moins. Transmettez-le à la personne par un autre canal que le courriel.", api_types::rules::PASSWORD_MIN_CHARS)))}
+                hint={Some(AttrValue::from(format!("{} caractères au moins, provisoire : la personne devra le remplacer à sa connexion. Transmettez-le par un autre canal que le courriel.", api_types::rules::PASSWORD_MIN_CHARS)))}
                 value={f.password.clone()} oninput={form.text(F::Password, |f, v| f.password = v)} required={creating} error={form.error(F::Password)} />
         </>
     }
@@ -216,11 +217,16 @@ struct AccessProps {
     onchange: Callback<()>,
 }
 
-/// Deactivation (confirmed) and reactivation.
+/// The motif of a deactivation or a reactivation.
+const ACCESS_REASON: &str = "compte-acces-motif";
+
+/// Deactivation (confirmed) and reactivation, each with its motif.
 #[function_component(Access)]
 fn access(p: &AccessProps) -> Html {
     let confirm = use_state(|| false);
     let notice = use_state(|| None::<(AlertKind, String)>);
+    let reason = use_state(String::new);
+    let reason_error = use_state(|| None::<AttrValue>);
     let u = &p.user;
     let onclick = {
         let (confirm, notice, onchange, u) = (
@@ -229,16 +235,24 @@ fn access(p: &AccessProps) -> Html {
             p.onchange.clone(),
             u.clone(),
         );
+        let (reason, reason_error) = (reason.clone(), reason_error.clone());
         Callback::from(move |_: MouseEvent| {
+            if let Some(m) = admin_forms::reason_error(&reason) {
+                reason_error.set(Some(AttrValue::Static(m)));
+                return platform::focus(ACCESS_REASON);
+            }
+            reason_error.set(None);
             if u.active && !*confirm {
                 return confirm.set(true);
             }
             confirm.set(false);
-            let (notice, onchange, u) = (notice.clone(), onchange.clone(), u.clone());
+            let (notice, onchange, u, reason) =
+                (notice.clone(), onchange.clone(), u.clone(), reason.clone());
             yew::platform::spawn_local(async move {
                 let name = format!("{} {}", u.first_name, u.last_name);
-                match users::set_active(u.id, !u.active).await {
+                match users::set_active(u.id, !u.active, &reason).await {
                     Ok(()) => {
+                        reason.set(String::new());
                         notice.set(Some((AlertKind::Success, if u.active {
                             format!("Le compte de {name} est désactivé : il ne peut plus se connecter.")
                         } else {
@@ -251,6 +265,10 @@ fn access(p: &AccessProps) -> Html {
             });
         })
     };
+    let oninput = {
+        let reason = reason.clone();
+        Callback::from(move |v: String| reason.set(v))
+    };
     html! {
         <section class="sas-card fr-mt-4w" aria-labelledby="titre-acces">
             <h2 class="fr-h5" id="titre-acces">{ if u.active { "Désactiver le compte" } else { "Réactiver le compte" } }</h2>
@@ -262,6 +280,9 @@ fn access(p: &AccessProps) -> Html {
             } else {
                 "La personne pourra de nouveau se connecter avec son mot de passe."
             } }</p>
+            <InputField id={ACCESS_REASON} label={if u.active { "Motif de la désactivation" } else { "Motif de la réactivation" }}
+                hint={Some(AttrValue::Static(admin_forms::REASON_HINT))} value={(*reason).clone()} {oninput}
+                required=true error={(*reason_error).clone()} />
             if *confirm {
                 <p class="fr-text--sm" role="alert"><strong>{ "Confirmez-vous la désactivation ?" }</strong></p>
             }

@@ -7,7 +7,7 @@ use crate::components::fields::InputField;
 use crate::hooks::use_focus_on_change;
 use crate::logic::error::ApiError;
 use crate::pages::PageTitle;
-use crate::services::auth;
+use crate::services::auth::{self, Session};
 use crate::session::{use_auth, Auth, AuthAction, AuthContext};
 
 const ERROR_ID: &str = "erreur-connexion";
@@ -115,7 +115,10 @@ fn on_submit(
         let (em, pw) = ((*email).clone(), (*password).clone());
         yew::platform::spawn_local(async move {
             match auth::login(&em, &pw).await {
-                Ok(me) => auth_ctx.dispatch(AuthAction::SignedIn(me)),
+                Ok(Session::SignedIn(me)) => auth_ctx.dispatch(AuthAction::SignedIn(me)),
+                Ok(Session::PasswordChangeRequired) => {
+                    auth_ctx.dispatch(AuthAction::PasswordChangeRequired)
+                }
                 Err(err) => {
                     busy.set(false);
                     refuse(match err {

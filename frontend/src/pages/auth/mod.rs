@@ -1,3 +1,3 @@
-//! Signing in. The forced password change (`POST /me/password`, answer 403
-//! `password_change_required`) gets its page here, beside the login.
+//! Signing in, and the forced change of a password an administrator set.
 pub mod login;
+pub mod password;

@@ -6,10 +6,14 @@ use crate::db::{self, api_clients, structures, users};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-/// The authenticated caller: identity, roles, structure and territory.
+/// The authenticated caller: identity, roles, structure, and the territories of its roles
+/// (a counsellor's, a pilot's).
 #[utoipa::path(
     tag = "auth",
-    responses((status = 200, description = "The caller.", body = Me))
+    responses(
+        (status = 200, description = "The caller.", body = Me),
+        (status = 403, description = "The password was set by an administrator and must be replaced first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
@@ -38,6 +42,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
                     roles: c.roles.clone(),
                     structure,
                     territory_id: c.territory_id,
+                    pilot_territory_id: c.pilot_territory_id,
                 })
             }
             Actor::Client(id) => {
@@ -56,6 +61,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
                     roles: c.roles.clone(),
                     structure,
                     territory_id: None,
+                    pilot_territory_id: None,
                 })
             }
         }
