@@ -18,10 +18,10 @@ step() {
 }
 endef
 
-.PHONY: help setup db build frontend run test e2e fuzz openapi communes clean-db
+.PHONY: help setup db build frontend run test fresh e2e fuzz openapi communes clean-db
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
 
 setup: ## Install the toolchain pieces (rustfmt, clippy, psql, Postgres, .venv tools)
 	@scripts/setup.sh
@@ -61,6 +61,9 @@ test: ## Setup, format, lint, unit + black-box tests, then the API contract chec
 	step "frontend build" scripts/frontend-build.sh
 	step "browser tests" scripts/e2e.sh
 	printf '\nmake test: all steps passed (%d s)\n' $$((SECONDS - start))
+
+fresh: ## Time `make test` of HEAD as on a new machine (docs/step-times.md)
+	@scripts/fresh-make-test.sh
 
 e2e: setup build frontend ## The browser tests alone (Playwright + Debian's Chromium)
 	@export DATABASE_URL="$$(scripts/db.sh)"
