@@ -27,7 +27,10 @@ fn hash_dir(dir: &Path, h: &mut Sha256) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    // Read at run time, not with env!(): a build script binary reused from another checkout
+    // (a copied target/) would otherwise hash that checkout's migrations.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let root = Path::new(&manifest).join("..");
     let mut h = Sha256::new();
     hash_dir(&root.join("migrations"), &mut h);
     if let Ok(bytes) = fs::read(root.join("data/communes.csv")) {
