@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::auth::{AdminOnly, Authorized, Caller};
 use crate::db::schema::{api_clients, users};
 use crate::db::{self, communes, cursor, structures, structures::StructureRow, territories};
-use crate::domain::{siret, text, vocab};
+use crate::domain::{directory, siret, text, vocab};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::routes::idempotency;
 use crate::routes::support::{if_match, limit, ok_versioned, opt_text};
@@ -293,12 +293,13 @@ pub async fn create(
 #[get("/structures")]
 pub async fn list(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     query: web::Query<StructureQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let limit = limit(q.limit)?;
     let filter = structures::Filter {
+        hide_sensitive: !directory::sees_sensitive_structures(&caller.roles),
         q: opt_text(q.q),
         kind: q.kind,
         territory_id: q.territory_id,
@@ -335,12 +336,14 @@ pub async fn list(
 #[get("/structures/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let row = db::run(&state.pool, move |conn| Ok(structures::get(conn, id)?))
         .await?
+        // A sensitive structure does not exist for those who must never see one.
+        .filter(|r| !r.sensitive || directory::sees_sensitive_structures(&caller.roles))
         .ok_or_else(ApiError::not_found)?;
     let v = row.version;
     Ok(ok_versioned(&to_api(row), v))

@@ -253,6 +253,7 @@ pub async fn get(
         (status = 200, description = "Updated.", body = User),
         (status = 403, description = "Admins only.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An admin cannot remove their own admin role (`cannot_demote_self`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing.", body = api_types::Problem, content_type = "application/problem+json"),
