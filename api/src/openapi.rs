@@ -166,6 +166,13 @@ fn declare_formats(op: &mut Operation) {
                         .to_string(),
                 );
             }
+            (ParameterIn::Header, "Idempotency-Key") => {
+                if let Some(o) = string_schema(p) {
+                    o.pattern = Some(crate::routes::idempotency::KEY_PATTERN.to_string());
+                    o.min_length = Some(1);
+                    o.max_length = Some(crate::routes::idempotency::KEY_MAX_LENGTH);
+                }
+            }
             (ParameterIn::Header, "If-Match") => {
                 if let Some(o) = string_schema(p) {
                     o.pattern = Some(crate::routes::support::IF_MATCH_PATTERN.to_string());
