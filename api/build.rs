@@ -31,20 +31,30 @@ fn main() {
     // (a copied target/) would otherwise hash that checkout's migrations.
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
     let root = Path::new(&manifest).join("..");
-    let mut h = Sha256::new();
-    hash_dir(&root.join("migrations"), &mut h);
-    if let Ok(bytes) = fs::read(root.join("data/communes.csv")) {
-        h.update(&bytes);
+    let inputs = [
+        root.join("migrations"),
+        root.join("data/communes.csv"),
+        // Rust-side migrations live here too.
+        root.join("api/src/db/migrations.rs"),
+    ];
+    if fs::read_dir(&inputs[0]).is_err() {
+        panic!("cannot read {}", inputs[0].display());
     }
-    // Rust-side migrations live here too.
-    if let Ok(bytes) = fs::read(root.join("api/src/db/migrations.rs")) {
-        h.update(&bytes);
+    let mut h = Sha256::new();
+    hash_dir(&inputs[0], &mut h);
+    for file in &inputs[1..] {
+        match fs::read(file) {
+            Ok(bytes) => h.update(&bytes),
+            // A fingerprint of nothing would let two different schemas share a test template.
+            Err(e) => panic!("cannot read {}: {e}", file.display()),
+        }
     }
     println!(
         "cargo:rustc-env=SAS_MIGRATIONS_FINGERPRINT={}",
         &hex::encode(h.finalize())[..16]
     );
-    println!("cargo:rerun-if-changed=../migrations");
-    println!("cargo:rerun-if-changed=../data/communes.csv");
-    println!("cargo:rerun-if-changed=src/db/migrations.rs");
+    // Absolute paths: a build output carried over from another checkout is rerun here.
+    for input in &inputs {
+        println!("cargo:rerun-if-changed={}", input.display());
+    }
 }

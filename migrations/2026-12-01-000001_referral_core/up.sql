@@ -168,9 +168,17 @@ CREATE INDEX referrals_prescriber_status ON referrals (prescriber_structure_id, 
 -- Possible duplicates: the open referrals of a youth.
 CREATE INDEX referrals_youth_open ON referrals (youth_id) WHERE status <> 'closed';
 
--- Searching the queue by name (any word start), birth date or phone.
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE INDEX youths_name_trgm ON youths USING gin (name_key gin_trgm_ops);
+-- Searching the queue by name, birth date or phone. A name query matches when each of its
+-- words starts a word of the youth's "last first" key: the key's word prefixes (up to 20
+-- characters) are kept in a generated column with a GIN index, so the words of a query are
+-- intersected in the index, however common each is alone.
+CREATE FUNCTION sas_name_prefixes(key text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(DISTINCT left(w, n)), '{}')
+  FROM unnest(string_to_array(key, ' ')) AS w, generate_series(1, least(length(w), 20)) AS n
+  WHERE w <> ''
+$$;
+ALTER TABLE youths ADD COLUMN name_prefixes text[] GENERATED ALWAYS AS (sas_name_prefixes(name_key)) STORED;
+CREATE INDEX youths_name_prefixes ON youths USING gin (name_prefixes);
 CREATE INDEX youths_birth_date ON youths (birth_date);
 
 -- ---------------------------------------------------------------------------------------

@@ -63,5 +63,5 @@ pub fn list(
          LEFT JOIN event_notes n ON n.event_id = e.id \
          WHERE e.referral_id = {rid} {after} ORDER BY e.occurred_at, e.id LIMIT {limit}"
     ));
-    q.query().load(conn)
+    q.load(conn)
 }

@@ -104,7 +104,7 @@ impl Journal {
              FROM referrals r LEFT JOIN structures s ON s.id = r.prescriber_structure_id \
              WHERE r.id = {rid}"
         ));
-        if q.query().execute(conn)? != 1 {
+        if q.execute(conn)? != 1 {
             return Err(diesel::result::Error::NotFound);
         }
         if let Some(note) = &e.note {
@@ -161,7 +161,7 @@ impl Journal {
              FROM unnest({youths}, {referrals}) AS t(y, r)",
             Self::LOG_COLUMNS
         ));
-        q.query().execute(conn)?;
+        q.execute(conn)?;
         Ok(())
     }
 

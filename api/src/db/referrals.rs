@@ -453,9 +453,19 @@ pub fn read(
     id: ReferralId,
     how: &Reading,
 ) -> QueryResult<Option<ReferralView>> {
+    read_query(id, how)
+        .0
+        .load::<ReferralView>(conn)
+        .map(|mut v| v.pop())
+}
+
+/// The statement [`read`] sends, and the number of the placeholder that holds the id (the
+/// benchmark replays it with pgbench: `api/examples/bench_sql.rs`).
+pub fn read_query(id: ReferralId, how: &Reading) -> (Sql, usize) {
     let mut q = Sql::default();
     let scope = how.scope.condition(&mut q);
     let id = q.uuid(id);
+    let id_bind = q.binds();
     let select = view_select(how.duplicates);
     let body = format!("{select} WHERE r.id = {id} AND {scope}");
     let text = match how.log {
@@ -466,7 +476,7 @@ pub fn read(
         None => body,
     };
     q.push(&text);
-    q.query().load::<ReferralView>(conn).map(|mut v| v.pop())
+    (q, id_bind)
 }
 
 /// Queue position of a row: exit date (nulls last), creation time, id.
@@ -533,6 +543,9 @@ fn urgent_sql(q: &mut Sql, now: DateTime<Utc>) -> String {
     )
 }
 
+/// The longest word prefix `sas_name_prefixes` keeps (the migration's `least(length(w), 20)`).
+const NAME_PREFIX_CHARS: usize = 20;
+
 const QUEUE_ORDER: &str = "exit_date ASC NULLS LAST, created_at, id";
 
 /// A page of referrals in queue order, with one access-log row per referral returned, in one
@@ -568,7 +581,16 @@ pub fn list(
         Some(Search::BirthDate(d)) => conds.push(format!("y.birth_date = {}", q.date(*d))),
         Some(Search::Phone(p)) => conds.push(format!("y.phone = {}", q.text(p))),
         Some(Search::Name(words)) => {
-            for w in words {
+            // Served by youths_name_prefixes: every word must be a prefix of a word of the key.
+            let prefixes: Vec<String> = words
+                .iter()
+                .map(|w| w.chars().take(NAME_PREFIX_CHARS).collect())
+                .collect();
+            conds.push(format!("y.name_prefixes @> {}", q.texts(prefixes)));
+            for w in words
+                .iter()
+                .filter(|w| w.chars().count() > NAME_PREFIX_CHARS)
+            {
                 let w = crate::db::territories::escape_like(w);
                 let (start, inner) = (q.text(&format!("{w}%")), q.text(&format!("% {w}%")));
                 conds.push(format!(
@@ -610,5 +632,5 @@ pub fn list(
         None => body,
     };
     q.push(&text);
-    q.query().load(conn)
+    q.load(conn)
 }

@@ -240,6 +240,7 @@ diesel::table! {
         legal_rep_email -> Nullable<Text>,
         legal_rep_informed_on -> Nullable<Date>,
         anonymised_at -> Nullable<Timestamptz>,
+        name_prefixes -> Array<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
