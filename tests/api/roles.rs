@@ -129,14 +129,7 @@ async fn the_role_check_comes_before_validation_so_nothing_leaks() {
 async fn documented_403s_are_exactly_the_role_checks() {
     let app = TestApp::spawn().await;
     let w = app.world().await;
-    let spec: Value = app
-        .req(Method::GET, "/api/openapi.json", None)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec = app.spec().await;
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             if op.get("security").is_none() {

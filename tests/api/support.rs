@@ -291,6 +291,17 @@ impl TestApp {
         }
     }
 
+    /// The OpenAPI document the server serves.
+    pub async fn spec(&self) -> Value {
+        self.req(Method::GET, "/api/openapi.json", None)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json")
+    }
+
     /// A direct connection to this test's database, for assertions on stored rows.
     pub fn db(&self) -> PgConnection {
         PgConnection::establish(&self.db_url).expect("connect test database")

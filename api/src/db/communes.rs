@@ -99,6 +99,17 @@ pub fn list(
     .load(conn)?)
 }
 
+/// The territory serving a commune and its time zone, in one look-up.
+pub fn serving(conn: &mut PgConnection, insee: &str) -> QueryResult<Option<(Uuid, String)>> {
+    use crate::db::schema::territories;
+    territory_communes::table
+        .inner_join(territories::table)
+        .filter(territory_communes::commune_insee.eq(insee))
+        .select((territories::id, territories::time_zone))
+        .first(conn)
+        .optional()
+}
+
 /// The territory serving a commune (an arrondissement is served with its parent commune).
 pub fn territory_of(conn: &mut PgConnection, insee: &str) -> QueryResult<Option<Uuid>> {
     territory_communes::table

@@ -74,6 +74,11 @@ pub fn history(
     q.load(conn)
 }
 
+/// The record that counts: the latest.
+pub fn latest(conn: &mut PgConnection, referral: ReferralId) -> QueryResult<Option<ConsentRow>> {
+    history(conn, referral, None, 1).map(|mut v| v.pop())
+}
+
 pub fn get(
     conn: &mut PgConnection,
     referral: ReferralId,

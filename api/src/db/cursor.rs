@@ -150,6 +150,11 @@ pub fn decode<K: Key>(s: &str) -> Result<K, ApiError> {
     Ok(K::from_bytes(&bytes))
 }
 
+/// The `cursor` query parameter: none or empty is the first page.
+pub fn after<K: Key>(cursor: Option<&str>) -> Result<Option<K>, ApiError> {
+    cursor.filter(|c| !c.is_empty()).map(decode).transpose()
+}
+
 /// Splits one extra fetched row off `rows` and turns the last kept one into the next cursor.
 pub fn page<T, K: Key>(
     mut rows: Vec<T>,

@@ -114,14 +114,7 @@ async fn no_referral_route_answers_a_500_to_junk_from_the_roles_that_reach_it() 
     let app = TestApp::spawn().await;
     let w = app.world().await;
     let rid = id(&refer(&app, &w.prescriber, &adult()).await);
-    let spec: Value = app
-        .req(Method::GET, "/api/openapi.json", None)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec = app.spec().await;
     let bodies = [
         "",
         "null",

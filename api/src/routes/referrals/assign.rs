@@ -3,8 +3,7 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use api_types::{AccessAction, AssignRequest, EventKind};
 use uuid::Uuid;
 
-use super::create::reading;
-use super::{journal, view, viewer, Counsellor};
+use super::{journal, show, Counsellor};
 use crate::auth::Authorized;
 use crate::db;
 use crate::db::referrals::{self, Scope};
@@ -71,10 +70,7 @@ pub async fn assign(
         event.counsellor = Some(to);
         j.event(conn, r.id, &event)?;
         j.access(conn, AccessAction::Update, &[(y.id, r.id)], None)?;
-        let v = referrals::read(conn, r.id, &reading(&caller, &j, None))?
-            .ok_or_else(ApiError::not_found)?;
-        let territory = v.territory_id;
-        view::referral(v, viewer(&caller, territory), now)
+        show(conn, &caller, &j, r.id, scope, None)
     })
     .await?;
     let v = r.version;

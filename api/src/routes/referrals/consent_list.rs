@@ -32,12 +32,7 @@ pub async fn consent_history(
     let id = ReferralId(id.into_inner());
     let q = query.into_inner();
     let limit = limit(q.limit)?;
-    let before = q
-        .cursor
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(cursor::decode::<(DateTime<Utc>, Uuid)>)
-        .transpose()?
+    let before = cursor::after::<(DateTime<Utc>, Uuid)>(q.cursor.as_deref())?
         .map(|(t, id)| (t, ConsentId(id)));
     let j = journal(&caller, req.path(), state.clock.now());
     let page = db::run(&state.pool, move |conn| {

@@ -3,13 +3,12 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use api_types::{AccessAction, Channel, EventKind, ReferralCreate, Status};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use diesel::prelude::*;
+use diesel::PgConnection;
 
-use super::{journal, scope_of, view, viewer, Prescriber};
-use crate::auth::{Authorized, Caller};
+use super::{journal, scope_of, show, Prescriber};
+use crate::auth::Authorized;
 use crate::db::journal::Journal;
-use crate::db::referrals::{self, Reading, ReferralRow};
-use crate::db::schema::territories;
+use crate::db::referrals::{self, ReferralRow};
 use crate::db::youths::{self, YouthRow};
 use crate::db::{self, consent};
 use crate::domain::referral::lifecycle::EventDraft;
@@ -53,10 +52,7 @@ pub async fn create(
     let answer = db::tx(&state.pool, move |conn| {
         let (replay, replayed) = idempotency::once(conn, idem.as_ref(), now, |conn| {
             let id = insert(conn, structure, parsed, &j)?;
-            let v = referrals::read(conn, id, &reading(&caller, &j, None))?
-                .ok_or_else(ApiError::not_found)?;
-            let territory = v.territory_id;
-            let body = view::referral(v, viewer(&caller, territory), now)?;
+            let body = show(conn, &caller, &j, id, scope_of(&caller), None)?;
             Ok((
                 format!("/api/v1/referrals/{id}"),
                 idempotency::to_body(&body)?,
@@ -81,20 +77,6 @@ pub async fn create(
     })
     .await?;
     Ok(idempotency::created_response(answer))
-}
-
-/// How a handler reads back what it just wrote (its scope, unlogged when the write logged).
-pub(super) fn reading<'a>(
-    caller: &Caller,
-    j: &'a Journal,
-    log: Option<AccessAction>,
-) -> Reading<'a> {
-    Reading {
-        scope: scope_of(caller),
-        duplicates: caller.has(api_types::Role::Counsellor),
-        journal: j,
-        log,
-    }
 }
 
 fn insert(
@@ -185,17 +167,13 @@ pub(super) fn territory_for(
             "Not a known INSEE commune code.",
         ));
     }
-    let Some(t) = db::communes::territory_of(conn, insee)? else {
+    let Some((t, tz)) = db::communes::serving(conn, insee)? else {
         return Err(ApiError::field(
             "youth.commune_insee",
             "commune_not_served",
             "No SAS team serves this commune yet.",
         ));
     };
-    let tz: String = territories::table
-        .find(t)
-        .select(territories::time_zone)
-        .first(conn)?;
     let tz: Tz = tz
         .parse()
         .map_err(|_| ApiError::internal(format!("unknown stored time zone {tz:?}")))?;

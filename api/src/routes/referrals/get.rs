@@ -3,11 +3,10 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use api_types::AccessAction;
 use uuid::Uuid;
 
-use super::create::reading;
-use super::{journal, view, viewer, Staff};
+use super::{journal, scope_of, show, Staff};
 use crate::auth::Authorized;
-use crate::db::{self, referrals};
-use crate::error::{ApiError, ApiResult};
+use crate::db;
+use crate::error::ApiResult;
 use crate::ids::ReferralId;
 use crate::routes::support::ok_versioned;
 use crate::state::AppState;
@@ -31,10 +30,14 @@ pub async fn get(
     let now = state.clock.now();
     let j = journal(&caller, req.path(), now);
     let r = db::run(&state.pool, move |conn| {
-        let v = referrals::read(conn, id, &reading(&caller, &j, Some(AccessAction::Read)))?
-            .ok_or_else(ApiError::not_found)?;
-        let territory = v.territory_id;
-        view::referral(v, viewer(&caller, territory), now)
+        show(
+            conn,
+            &caller,
+            &j,
+            id,
+            scope_of(&caller),
+            Some(AccessAction::Read),
+        )
     })
     .await?;
     let v = r.version;

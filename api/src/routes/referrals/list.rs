@@ -5,8 +5,7 @@ use api_types::{AccessAction, ReferralPage, Status};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::create::reading;
-use super::{journal, view, viewer, Staff};
+use super::{journal, reading, view, viewer, Staff};
 use crate::auth::Authorized;
 use crate::db::referrals::{self, QueueKey, Search};
 use crate::db::{self, cursor};
@@ -103,12 +102,7 @@ pub async fn list(
         }),
         urgent: q.urgent,
         search: q.q.as_deref().and_then(parse_search),
-        after: q
-            .cursor
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(cursor::decode::<QueueKey>)
-            .transpose()?,
+        after: cursor::after::<QueueKey>(q.cursor.as_deref())?,
     };
     let closed_only = q.open == Some(false);
     let now = state.clock.now();

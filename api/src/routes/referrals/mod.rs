@@ -2,16 +2,16 @@
 //! One file per action; [`view`] renders a referral for the eyes that read it. Scope lives in
 //! the queries (prescriber: its structure; counsellor: its territory), every read of youth
 //! data is logged, every change leaves an event — through `db::journal`, the one journal.
-use api_types::{Role, Status};
+use api_types::{AccessAction, Referral, Role, Status};
 use chrono::{DateTime, Utc};
 
 use crate::auth::{allow, Actor, Authorized, Caller};
 use crate::db::journal::{Journal, Who};
-use crate::db::referrals::{ReferralRow, Scope, TransitionError};
+use crate::db::referrals::{self, Reading, ReferralRow, Scope, TransitionError};
 use crate::domain::referral::lifecycle::{By, Capacity, Field, OutcomeRule, Refusal};
 use crate::domain::referral::visibility::Viewer;
-use crate::error::ApiError;
-use crate::ids::{ClientId, StructureId, TerritoryId, UserId};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{ClientId, ReferralId, StructureId, TerritoryId, UserId};
 
 pub mod assign;
 pub mod consent_create;
@@ -106,6 +106,34 @@ const MSG_READ_ONLY: &str =
     "closed_by_sas is how prescribers read an outcome; it is never recorded.";
 const MSG_NOT_FROM_STATE: &str =
     "This outcome cannot follow the current state; see allowed_outcomes.";
+
+/// How `caller` reads referrals: in its scope, with possible duplicates when it is a
+/// counsellor (never for a prescriber's view), logged as `log`.
+fn reading<'a>(caller: &Caller, j: &'a Journal, log: Option<AccessAction>) -> Reading<'a> {
+    Reading {
+        scope: scope_of(caller),
+        duplicates: caller.has(Role::Counsellor),
+        journal: j,
+        log,
+    }
+}
+
+/// The referral as `caller` sees it, read in `scope` (logged as `log`, or not when the
+/// caller's write logged it already).
+fn show(
+    conn: &mut diesel::PgConnection,
+    caller: &Caller,
+    j: &Journal,
+    id: ReferralId,
+    scope: Scope,
+    log: Option<AccessAction>,
+) -> ApiResult<Referral> {
+    let mut how = reading(caller, j, log);
+    how.scope = scope;
+    let v = referrals::read(conn, id, &how)?.ok_or_else(ApiError::not_found)?;
+    let territory = v.territory_id;
+    view::referral(v, viewer(caller, territory), j.now)
+}
 
 fn codes(statuses: &[Status]) -> Vec<String> {
     statuses.iter().map(|s| s.as_str().to_string()).collect()

@@ -44,12 +44,7 @@ pub async fn timeline(
     let id = ReferralId(id.into_inner());
     let q = query.into_inner();
     let limit = limit(q.limit)?;
-    let after = q
-        .cursor
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(cursor::decode::<(DateTime<Utc>, Uuid)>)
-        .transpose()?;
+    let after = cursor::after::<(DateTime<Utc>, Uuid)>(q.cursor.as_deref())?;
     let j = journal(&caller, req.path(), state.clock.now());
     let page = db::run(&state.pool, move |conn| {
         let r = referrals::exists(conn, id, scope_of(&caller))?.ok_or_else(ApiError::not_found)?;

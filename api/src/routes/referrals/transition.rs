@@ -4,13 +4,12 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use api_types::{AccessAction, TransitionRequest};
 use uuid::Uuid;
 
-use super::create::reading;
-use super::{capacity, journal, scope_of, transition_error, view, viewer, StaffOrAdmin};
+use super::{capacity, journal, scope_of, show, transition_error, StaffOrAdmin};
 use crate::auth::Authorized;
 use crate::db;
 use crate::db::referrals::{self, Scope};
 use crate::domain::referral::lifecycle::{Capacity, Request};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::ids::{ReferralId, UserId};
 use crate::routes::support::{if_match, ok_versioned, Precondition};
 use crate::state::AppState;
@@ -67,11 +66,7 @@ pub async fn transition(
             .then_some(applied.event.note.as_deref())
             .flatten();
         j.access(conn, AccessAction::Update, &[(y.id, r.id)], logged_reason)?;
-        let mut how = reading(&caller, &j, None);
-        how.scope = scope;
-        let v = referrals::read(conn, r.id, &how)?.ok_or_else(ApiError::not_found)?;
-        let territory = v.territory_id;
-        view::referral(v, viewer(&caller, territory), now)
+        show(conn, &caller, &j, r.id, scope, None)
     })
     .await?;
     let v = r.version;

@@ -5,8 +5,8 @@ use api_types::{
 };
 use uuid::Uuid;
 
-use super::create::{check_dates, reading, territory_for, youth_row};
-use super::{journal, view, viewer, Prescriber};
+use super::create::{check_dates, territory_for, youth_row};
+use super::{journal, show, Prescriber};
 use crate::auth::Authorized;
 use crate::db::referrals::{self, Scope};
 use crate::db::youths::{self, YouthRow};
@@ -60,8 +60,7 @@ pub async fn update(
             return Err(ApiError::conflict("not_editable", MSG_NOT_EDITABLE));
         }
         expected.check(r.version)?;
-        let latest = consent::history(conn, id, None, 1)?
-            .pop()
+        let latest = consent::latest(conn, id)?
             .ok_or_else(|| ApiError::internal("a referral without a consent record"))?;
         // Re-validate the whole referral as it would become, with the creation rules.
         let merged = ReferralCreate {
@@ -124,10 +123,7 @@ pub async fn update(
         event.fields = changed;
         j.event(conn, r.id, &event)?;
         j.access(conn, AccessAction::Update, &[(y.id, r.id)], None)?;
-        let v = referrals::read(conn, r.id, &reading(&caller, &j, None))?
-            .ok_or_else(ApiError::not_found)?;
-        let territory = v.territory_id;
-        view::referral(v, viewer(&caller, territory), now)
+        show(conn, &caller, &j, r.id, scope, None)
     })
     .await?;
     let v = r.version;
