@@ -4,7 +4,9 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-fn hash_dir(dir: &Path, h: &mut Sha256) {
+/// Hashes every file under `dir` with its path relative to `base`: a migration's directory
+/// name is its version, so renaming one must change the fingerprint too.
+fn hash_dir(base: &Path, dir: &Path, h: &mut Sha256) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -12,15 +14,10 @@ fn hash_dir(dir: &Path, h: &mut Sha256) {
     paths.sort();
     for p in paths {
         if p.is_dir() {
-            hash_dir(&p, h);
+            hash_dir(base, &p, h);
         } else if let Ok(bytes) = fs::read(&p) {
-            h.update(
-                p.to_string_lossy()
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .as_bytes(),
-            );
+            let name = p.strip_prefix(base).unwrap_or(&p);
+            h.update(name.to_string_lossy().as_bytes());
             h.update(&bytes);
         }
     }
@@ -41,7 +38,7 @@ fn main() {
         panic!("cannot read {}", inputs[0].display());
     }
     let mut h = Sha256::new();
-    hash_dir(&inputs[0], &mut h);
+    hash_dir(&inputs[0], &inputs[0], &mut h);
     for file in &inputs[1..] {
         match fs::read(file) {
             Ok(bytes) => h.update(&bytes),
