@@ -116,6 +116,7 @@ pub fn outcome(o: Outcome) -> &'static str {
         Outcome::Duplicate => "Doublon",
         Outcome::Withdrawn => "Retiré par le prescripteur",
         Outcome::EnteredInError => "Saisi par erreur",
+        Outcome::ClosedBySas => "Clôturé par le SAS",
     }
 }
 

@@ -62,6 +62,10 @@ pub fn new_referral() -> Html {
                 if f.informed_by.is_empty() {
                     f.informed_by = who;
                 }
+                // The legal representative of a minor is informed, usually the same day.
+                if f.rep_informed_on.is_empty() {
+                    f.rep_informed_on = format::date_iso(today);
+                }
             }));
         });
     }
@@ -256,7 +260,7 @@ pub fn new_referral() -> Html {
                                     value={f.rep_email.clone()} oninput={text(|f, v| f.rep_email = v)} error={err(Field::RepEmail)} />
                             </div>
                         </div>
-                        <InputField id={Field::RepInformedOn.id()} label="Date à laquelle il a été informé (facultatif)" kind="date"
+                        <InputField id={Field::RepInformedOn.id()} label="Date à laquelle il a été informé" kind="date" required=true
                             value={f.rep_informed_on.clone()} oninput={text(|f, v| f.rep_informed_on = v)} error={err(Field::RepInformedOn)}
                             max={Some(AttrValue::from(format::date_iso(today)))} />
                     </section>

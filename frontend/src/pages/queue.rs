@@ -48,8 +48,8 @@ impl View {
     }
 }
 
-/// Takes a referral (`submitted` → `contacting`, assigned to the caller).
-pub async fn take(id: uuid::Uuid) -> Result<Referral, api::ApiError> {
+/// Takes a referral (`submitted` → `contacting`, assigned to the caller), at the version read.
+pub async fn take(id: uuid::Uuid, version: i32) -> Result<Referral, api::ApiError> {
     let body = TransitionRequest {
         to: Status::Contacting,
         reason: None,
@@ -60,7 +60,7 @@ pub async fn take(id: uuid::Uuid) -> Result<Referral, api::ApiError> {
         Method::Post,
         &format!("/api/v1/referrals/{id}/transitions"),
         &body,
-        None,
+        Some(version),
     )
     .await
 }
@@ -122,7 +122,7 @@ pub fn queue() -> Html {
                 taking.clone(),
             );
             yew::platform::spawn_local(async move {
-                match take(r.id).await {
+                match take(r.id, r.version).await {
                     Ok(_) => {
                         flash(format!(
                             "Vous avez pris en charge le dossier de {}. À vous de le contacter.",

@@ -114,7 +114,7 @@ pub fn referral_page(p: &ReferralProps) -> Html {
 
     let on_take = {
         let (notice, reload, taking) = (notice.clone(), reload.clone(), taking.clone());
-        let id = r.id;
+        let (id, version) = (r.id, r.version);
         let name = youth_name(&r);
         Callback::from(move |_: MouseEvent| {
             if *taking {
@@ -124,7 +124,7 @@ pub fn referral_page(p: &ReferralProps) -> Html {
             let (notice, reload, taking, name) =
                 (notice.clone(), reload.clone(), taking.clone(), name.clone());
             yew::platform::spawn_local(async move {
-                match take(id).await {
+                match take(id, version).await {
                     Ok(_) => notice.set(Some((AlertKind::Success, format!("Vous avez pris en charge le dossier de {name}. À vous de le contacter.")))),
                     Err(e) => notice.set(Some((AlertKind::Warning, e.message()))),
                 }
