@@ -18,7 +18,7 @@ step() {
 }
 endef
 
-.PHONY: help setup db build frontend run test fresh e2e fuzz openapi communes clean-db
+.PHONY: help setup db build frontend run test fresh e2e fuzz bench openapi communes clean-db
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
@@ -71,6 +71,11 @@ e2e: setup build frontend ## The browser tests alone (Playwright + Debian's Chro
 
 fuzz: setup build ## The API checks with 200 schemathesis examples per operation
 	@SCHEMATHESIS_MAX_EXAMPLES="$${SCHEMATHESIS_MAX_EXAMPLES:-200}" scripts/api-checks.sh
+
+bench: setup ## Benchmarks on a release build: 1,000,000 referrals, the API against pgbench (writes docs/PERFORMANCE.md)
+	@cargo build --release -p sas-api --bin sas --example bench_sql
+	export DATABASE_URL="$$(scripts/db.sh)"
+	.venv/bin/python scripts/bench-referrals.py target/release/sas target/release/examples/bench_sql
 
 openapi: build ## Regenerate the committed openapi.yaml from the code
 	@$(SAS) openapi openapi.yaml

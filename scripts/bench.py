@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measures the API: fresh-database migration, start-up to ready, idle memory, and sequential
 latency of a few hot reads. Results are printed as a Markdown table (copy them into
-docs/performance.md with the date and the machine).
+docs/PERFORMANCE.md with the date and the machine).
 
 Usage: DATABASE_URL=postgres://…/postgres scripts/bench.py [path/to/sas]   (default target/debug/sas)
 The server's database is created and dropped by this script; nothing else is touched.

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod auth;
+mod codes;
 pub mod problem;
 pub mod reference;
 pub mod referral;

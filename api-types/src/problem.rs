@@ -19,9 +19,14 @@ pub struct Problem {
     /// Field-level validation errors (422, some 400).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
-    /// With `illegal_transition` (409): the states the caller may move this resource to now.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub allowed_transitions: Vec<String>,
+    /// With `illegal_transition` and `already_taken` (409): the states the caller may move this
+    /// resource to now (`[]` when none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_transitions: Option<Vec<String>>,
+    /// With `outcome_not_allowed` and a missing outcome (422): the outcomes the caller may
+    /// close this resource with now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_outcomes: Option<Vec<String>>,
 }
 
 /// One invalid field of a request.

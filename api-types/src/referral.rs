@@ -3,105 +3,129 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::codes::code_enum;
 use crate::{page_type, StructureRef};
 
-/// Where a referral comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Institutional,
-    FieldActor,
-    Relative,
-    #[serde(rename = "self")]
-    SelfReferral,
+code_enum! {
+    /// Where a referral comes from.
+    pub enum Channel {
+        Institutional = "institutional",
+        FieldActor = "field_actor",
+        Relative = "relative",
+        SelfReferral = "self",
+    }
 }
 
-/// Why the previous accompaniment ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ReasonCode {
-    AseExit,
-    JudicialMeasureEnd,
-    SchoolDropout,
-    ProgrammeEnd,
-    RightsEnd,
-    Other,
+code_enum! {
+    /// Why the previous accompaniment ends.
+    pub enum ReasonCode {
+        AseExit = "ase_exit",
+        JudicialMeasureEnd = "judicial_measure_end",
+        SchoolDropout = "school_dropout",
+        ProgrammeEnd = "programme_end",
+        RightsEnd = "rights_end",
+        Other = "other",
+    }
 }
 
-/// Status of a referral (see DOMAIN.md's lifecycle).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    PendingModeration,
-    Submitted,
-    Contacting,
-    Unreachable,
-    Diagnosis,
-    Relaying,
-    Followed,
-    OnHold,
-    Closed,
+code_enum! {
+    /// Status of a referral (see DOMAIN.md's lifecycle).
+    pub enum Status {
+        PendingModeration = "pending_moderation",
+        Submitted = "submitted",
+        Contacting = "contacting",
+        Unreachable = "unreachable",
+        Diagnosis = "diagnosis",
+        Relaying = "relaying",
+        Followed = "followed",
+        OnHold = "on_hold",
+        Closed = "closed",
+    }
 }
 
-/// How a closed referral ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    TakenInCharge,
-    PositiveExit,
-    Declined,
-    Unreachable,
-    MovedAway,
-    Duplicate,
-    Withdrawn,
-    EnteredInError,
+code_enum! {
+    /// How a closed referral ended. `closed_by_sas` is how a prescriber reads `duplicate` (it
+    /// must never learn that another structure referred the same youth): it is only ever read,
+    /// never recorded.
+    pub enum Outcome {
+        TakenInCharge = "taken_in_charge",
+        PositiveExit = "positive_exit",
+        Declined = "declined",
+        Unreachable = "unreachable",
+        MovedAway = "moved_away",
+        Duplicate = "duplicate",
+        Withdrawn = "withdrawn",
+        EnteredInError = "entered_in_error",
+        ClosedBySas = "closed_by_sas",
+    }
 }
 
-/// Why a referral is on hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum HoldReason {
-    TemporarilyUnavailable,
-    WaitingList,
-    YouthRequest,
-    Other,
+code_enum! {
+    /// Why a referral is on hold.
+    pub enum HoldReason {
+        TemporarilyUnavailable = "temporarily_unavailable",
+        WaitingList = "waiting_list",
+        YouthRequest = "youth_request",
+        Other = "other",
+    }
 }
 
-/// A way the young person may be contacted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ContactChannel {
-    Phone,
-    Sms,
-    Email,
-    Letter,
-    HomeVisit,
-    ViaPrescriber,
+code_enum! {
+    /// A way the young person may be contacted.
+    pub enum ContactChannel {
+        Phone = "phone",
+        Sms = "sms",
+        Email = "email",
+        Letter = "letter",
+        HomeVisit = "home_visit",
+        ViaPrescriber = "via_prescriber",
+    }
 }
 
-/// What the young person agreed to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentScope {
-    /// A SAS counsellor may contact them.
-    SasContact,
-    /// Their situation may be shared with a receiving structure.
-    ShareWithReceiver,
+code_enum! {
+    /// What the young person agreed to.
+    pub enum ConsentScope {
+        /// A SAS counsellor may contact them.
+        SasContact = "sas_contact",
+        /// Their situation may be shared with a receiving structure.
+        ShareWithReceiver = "share_with_receiver",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentMethod {
-    Oral,
-    Written,
+code_enum! {
+    /// How the young person was informed.
+    pub enum ConsentMethod {
+        Oral = "oral",
+        Written = "written",
+    }
+}
+
+code_enum! {
+    /// What an entry of a referral's timeline records.
+    pub enum EventKind {
+        /// The referral was made.
+        Created = "created",
+        /// Its status changed (`from_status` → `to_status`, `code`: the outcome or hold reason).
+        StatusChanged = "status_changed",
+        /// Another counsellor of the team took it over.
+        Assigned = "assigned",
+        /// Its prescriber corrected it (`code`-free: the fields changed, never their values).
+        Corrected = "corrected",
+        /// A new consent record was appended.
+        ConsentRecorded = "consent_recorded",
+    }
+}
+
+code_enum! {
+    /// What an access-log row records about a young person's data.
+    pub enum AccessAction {
+        Read = "read",
+        List = "list",
+        Create = "create",
+        Update = "update",
+        Export = "export",
+        Anonymise = "anonymise",
+    }
 }
 
 /// The information notice read to the young person, and what they agreed to.
@@ -131,7 +155,8 @@ pub struct LegalRepresentative {
     pub phone: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
-    /// When they were informed of the referral.
+    /// When they were informed of the referral (required: a minor's legal representative is
+    /// always informed; not in the future).
     #[serde(default)]
     pub informed_on: Option<NaiveDate>,
 }
@@ -257,6 +282,11 @@ pub struct Referral {
     /// prescriber never learns that another structure referred them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub possible_duplicate: Option<bool>,
+    /// The other open referrals of the same young person (counsellors only, computed when read:
+    /// both are listed while both are open). Inside your territory each names its referral;
+    /// elsewhere it only says `other_territory`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicates: Option<Vec<DuplicateLink>>,
     pub on_hold_reason: Option<HoldReason>,
     pub outcome: Option<Outcome>,
     pub previous_referral_id: Option<Uuid>,
@@ -279,8 +309,11 @@ page_type!(
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
     pub to: Status,
-    /// Reason code: a `HoldReason` for `on_hold`; free for negative states.
+    /// A `HoldReason` code for `on_hold`; for `unreachable` and the negative outcomes
+    /// (`declined`, `unreachable`, `moved_away`, `duplicate`, `withdrawn`, `entered_in_error`)
+    /// a required free-text reason (at most 500 characters), never shown to prescribers.
     #[serde(default)]
+    #[cfg_attr(feature = "full", schema(max_length = 500))]
     pub reason: Option<String>,
     /// Required with `to = closed`.
     #[serde(default)]
@@ -298,12 +331,57 @@ pub struct AssignRequest {
     pub counsellor_id: Uuid,
 }
 
+code_enum! {
+    /// Where the other referral of a possible duplicate is.
+    pub enum DuplicateScope {
+        /// In your territory: `referral_id` links to it.
+        ThisTerritory = "this_territory",
+        /// In another territory: no id is given.
+        OtherTerritory = "other_territory",
+    }
+}
+
+/// Another open referral that seems to be the same young person (same name and birth date,
+/// or same phone number).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+pub struct DuplicateLink {
+    pub scope: DuplicateScope,
+    /// The other referral, when it is in your territory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_id: Option<Uuid>,
+}
+
+/// One record of the consent history of a referral: what the young person was told and agreed
+/// to, when and by whom. Records are appended, never changed; the latest one counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+pub struct ConsentRecord {
+    pub id: Uuid,
+    pub referral_id: Uuid,
+    /// When the young person was informed.
+    pub informed_at: DateTime<Utc>,
+    /// Who informed them (name and role of the professional).
+    pub informed_by: String,
+    pub method: ConsentMethod,
+    pub agreed: Vec<ConsentScope>,
+    /// When SAS recorded it.
+    pub recorded_at: DateTime<Utc>,
+}
+
+page_type!(
+    ConsentPage,
+    ConsentRecord,
+    "A page of a referral's consent history, latest first."
+);
+
 /// One entry of a referral's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
 pub struct Event {
     pub id: Uuid,
-    /// `created`, `status_changed`, `assigned`, `corrected`…
+    /// An [`EventKind`] code: `created`, `status_changed`, `assigned`, `corrected`,
+    /// `consent_recorded`.
     pub kind: String,
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,
@@ -312,6 +390,10 @@ pub struct Event {
     pub occurred_at: DateTime<Utc>,
     /// Who acted (hidden from prescribers for SAS-side actions).
     pub actor: Option<PersonRef>,
+    /// The free-text reason written with this change (counsellors only; prescribers see their
+    /// own structure's notes, never SAS-side ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 page_type!(EventPage, Event, "A page of events, oldest first.");

@@ -25,7 +25,10 @@ pub struct ApiErrorInner {
     pub errors: Vec<FieldError>,
     pub retry_after: Option<u64>,
     pub allow: Option<String>,
-    pub allowed_transitions: Vec<String>,
+    /// Sent (even empty) with `illegal_transition` and `already_taken`.
+    pub allowed_transitions: Option<Vec<String>>,
+    /// Sent with `outcome_not_allowed` and a missing outcome.
+    pub allowed_outcomes: Option<Vec<String>>,
     /// Internal cause, logged for 5xx, never sent.
     pub cause: Option<String>,
 }
@@ -41,7 +44,8 @@ impl ApiError {
             errors: Vec::new(),
             retry_after: None,
             allow: None,
-            allowed_transitions: Vec::new(),
+            allowed_transitions: None,
+            allowed_outcomes: None,
             cause: None,
         }))
     }
@@ -173,6 +177,7 @@ impl ApiError {
             code: self.code.to_string(),
             errors: self.errors.clone(),
             allowed_transitions: self.allowed_transitions.clone(),
+            allowed_outcomes: self.allowed_outcomes.clone(),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod ids;
 pub mod openapi;
 pub mod routes;
 pub mod seed;

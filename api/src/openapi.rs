@@ -1,8 +1,14 @@
 //! The OpenAPI document: paths collected from the routes by utoipa-actix-web, then completed
-//! here with the security scheme and the error responses every operation can give.
-use utoipa::openapi::path::Operation;
+//! here, in one place, with what every operation shares: the security scheme, the common
+//! problem responses (400/401/413/415/500/503 by shape; 403 on role-restricted operations, 404
+//! on `{id}` paths, 412/428 where `If-Match` is taken), and the declared formats of cursors
+//! and `If-Match`. A handler writes inline only its own 409s and 422s with their codes; an
+//! inline response is kept as written (the derived one is added only where absent).
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::Required;
 use utoipa::openapi::{ContentBuilder, OpenApi as Doc, Ref, RefOr};
 use utoipa::OpenApi;
 
@@ -36,6 +42,22 @@ const PUBLIC: [&str; 4] = [
     "/health/ready",
 ];
 
+/// Secured operations every authenticated caller may use, whatever its roles (reference data,
+/// the directory, the caller itself): they answer 403 only `password_change_required`, never a
+/// role refusal. The black-box test `documented_403s_are_exactly_the_role_checks` keeps this
+/// list true.
+const ANY_ROLE: [(&str, &str); 9] = [
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/communes"),
+    ("get", "/api/v1/communes/{insee}"),
+    ("get", "/api/v1/vocabularies"),
+    ("get", "/api/v1/vocabularies/{name}"),
+    ("get", "/api/v1/territories"),
+    ("get", "/api/v1/territories/{id}"),
+    ("get", "/api/v1/structures"),
+    ("get", "/api/v1/structures/{id}"),
+];
+
 fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
     RefOr::T(
         ResponseBuilder::new()
@@ -64,7 +86,12 @@ pub fn complete(mut doc: Doc) -> Doc {
         ),
     );
     let common = [
-        ("BadRequest", "Malformed request: invalid JSON, unknown field or query parameter (`malformed_json`, `unknown_field`, `invalid_query`)."),
+        ("BadRequest", "Malformed request: invalid JSON, unknown field or query parameter, a cursor or `If-Match` not of the declared format (`malformed_json`, `unknown_field`, `invalid_query`, `invalid_cursor`, `invalid_if_match`)."),
+        ("Forbidden", "Your role does not allow this operation (`forbidden`), checked before anything else so nothing about the request is revealed; or your password was set by an administrator and must be replaced first (`password_change_required`, see `POST /api/v1/me/password`)."),
+        ("PasswordChangeRequired", "Your password was set by an administrator and must be replaced first (`password_change_required`, see `POST /api/v1/me/password`); no role is refused here."),
+        ("NotFound", "No such resource, or outside your scope (`not_found`): the two are not told apart."),
+        ("PreconditionFailed", "The `If-Match` version is not the current one (`stale_version`): read the resource again and reapply your change."),
+        ("PreconditionRequired", "`If-Match` is missing (`if_match_required`): send the `ETag` you read."),
         ("Unauthorized", "Missing, invalid or expired access token, or its session ended (`unauthenticated`, `invalid_token`, `token_expired`, `token_revoked`)."),
         ("PayloadTooLarge", "The body is larger than the configured limit (`payload_too_large`)."),
         ("UnsupportedMediaType", "The body is not `application/json` (`unsupported_media_type`)."),
@@ -88,21 +115,75 @@ pub fn complete(mut doc: Doc) -> Doc {
     }
     for (path, item) in doc.paths.paths.iter_mut() {
         let public = PUBLIC.contains(&path.as_str());
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            add_common(op, public);
+        for (method, op) in [
+            ("get", &mut item.get),
+            ("post", &mut item.post),
+            ("put", &mut item.put),
+            ("patch", &mut item.patch),
+            ("delete", &mut item.delete),
+        ] {
+            let Some(op) = op else { continue };
+            let shape = Shape {
+                public,
+                any_role: ANY_ROLE.contains(&(method, path.as_str())),
+                has_id: path.contains('{'),
+            };
+            declare_formats(op);
+            add_common(op, shape);
             op.operation_id = Some(operation_id(path, op.operation_id.as_deref().unwrap_or("")));
         }
     }
     doc
+}
+
+/// What decides the common responses of an operation.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    public: bool,
+    any_role: bool,
+    has_id: bool,
+}
+
+fn string_schema(p: &mut Parameter) -> Option<&mut utoipa::openapi::schema::Object> {
+    match p.schema.as_mut()? {
+        RefOr::T(Schema::Object(o)) => Some(o),
+        _ => None,
+    }
+}
+
+/// The formats the server accepts, so that every schema-valid value is one it takes: any
+/// `cursor` of the pattern decodes to a position (`db::cursor`), `If-Match` is `*` or a
+/// version as its ETag gives it.
+fn declare_formats(op: &mut Operation) {
+    for p in op.parameters.iter_mut().flatten() {
+        let RefOr::T(p) = p else { continue };
+        match (&p.parameter_in, p.name.as_str()) {
+            (ParameterIn::Query, "cursor") => {
+                if let Some(o) = string_schema(p) {
+                    o.pattern = Some(crate::db::cursor::PATTERN.to_string());
+                    o.max_length = Some(crate::db::cursor::MAX_LENGTH);
+                }
+                p.description = Some(
+                    "Opaque position: the `next_cursor` of the previous page (empty: the first page)."
+                        .to_string(),
+                );
+            }
+            (ParameterIn::Header, "Idempotency-Key") => {
+                if let Some(o) = string_schema(p) {
+                    o.pattern = Some(crate::routes::idempotency::KEY_PATTERN.to_string());
+                    o.min_length = Some(1);
+                    o.max_length = Some(crate::routes::idempotency::KEY_MAX_LENGTH);
+                }
+            }
+            (ParameterIn::Header, "If-Match") => {
+                if let Some(o) = string_schema(p) {
+                    o.pattern = Some(crate::routes::support::IF_MATCH_PATTERN.to_string());
+                }
+                p.required = Required::True;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// `{resource}_{handler}` (`users_list`, `api_clients_revoke`, `me`): unique, stable names for
@@ -122,9 +203,13 @@ fn operation_id(path: &str, handler: &str) -> String {
     }
 }
 
-fn add_common(op: &mut Operation, public: bool) {
+fn add_common(op: &mut Operation, shape: Shape) {
     let has_body = op.request_body.is_some();
     let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let has_if_match = op.parameters.iter().flatten().any(|p| {
+        matches!(p, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Header) && p.name == "If-Match")
+    });
+    let public = shape.public;
     let r = &mut op.responses.responses;
     let mut add = |code: &str, name: &str| {
         r.entry(code.to_string())
@@ -139,6 +224,23 @@ fn add_common(op: &mut Operation, public: bool) {
     }
     add("500", "InternalError");
     add("503", "ServiceUnavailable");
+    if shape.has_id {
+        add("404", "NotFound");
+    }
+    if has_if_match {
+        add("412", "PreconditionFailed");
+        add("428", "PreconditionRequired");
+    }
+    if !public {
+        add(
+            "403",
+            if shape.any_role {
+                "PasswordChangeRequired"
+            } else {
+                "Forbidden"
+            },
+        );
+    }
     if !public {
         add("401", "Unauthorized");
         op.security = Some(vec![SecurityRequirement::new(

@@ -560,13 +560,9 @@ async fn a_deactivated_counsellors_referrals_return_to_the_queue() {
         ids.push(r["id"].as_str().unwrap().to_string());
     }
     let take = |id: &str, token: &str| {
-        let (app, path, token) = (
-            &app,
-            format!("/api/v1/referrals/{id}/transitions"),
-            token.to_string(),
-        );
+        let (app, id, token) = (&app, id.to_string(), token.to_string());
         async move {
-            let res = app.post(&path, &token, &json!({"to": "contacting"})).await;
+            let res = crate::referrals::take(app, &token, &id).await;
             assert_eq!(res.status(), StatusCode::OK);
         }
     };

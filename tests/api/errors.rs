@@ -159,7 +159,8 @@ async fn query_parameters_are_checked() {
     )
     .await;
     problem(
-        app.get("/api/v1/structures?cursor=garbage", &admin).await,
+        app.get("/api/v1/structures?cursor=not%20base64!", &admin)
+            .await,
         StatusCode::BAD_REQUEST,
         "invalid_cursor",
     )
@@ -310,6 +311,7 @@ async fn no_route_answers_a_500_to_an_empty_or_junk_body() {
             }
             let p = path
                 .replace("{id}", zero)
+                .replace("{consent_id}", zero)
                 .replace("{insee}", "69123")
                 .replace("{name}", "x");
             for body in ["", "null", "[]", "{}", "\"x\"", "{\"a\":", "1e999"] {

@@ -35,3 +35,55 @@ fn every_operation_documents_its_errors_and_has_a_description() {
         }
     }
 }
+
+/// What the server accepts is declared, so that schema-valid requests are accepted
+/// (schemathesis' positive checks), and every status it gives is documented.
+#[test]
+fn cursors_and_if_match_have_a_declared_format_and_their_answers_are_documented() {
+    let doc: serde_json::Value = serde_json::to_value(sas_api::startup::openapi()).expect("json");
+    let mut cursors = 0;
+    let mut if_matches = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let responses = op["responses"].as_object().expect("responses");
+            if path.contains('{') {
+                assert!(
+                    responses.contains_key("404"),
+                    "{method} {path} documents 404"
+                );
+            }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                match (p["in"].as_str(), p["name"].as_str()) {
+                    (Some("query"), Some("cursor")) => {
+                        cursors += 1;
+                        assert_eq!(
+                            p["schema"]["pattern"], "^[A-Za-z0-9_-]*$",
+                            "{method} {path}"
+                        );
+                    }
+                    (Some("header"), Some("If-Match")) => {
+                        if_matches += 1;
+                        assert_eq!(p["required"], true, "{method} {path}");
+                        assert!(p["schema"]["pattern"].is_string(), "{method} {path}");
+                        for code in ["412", "428"] {
+                            assert!(
+                                responses.contains_key(code),
+                                "{method} {path} documents {code}"
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(cursors >= 7, "{cursors} cursors");
+    assert!(if_matches >= 6, "{if_matches} If-Match");
+    let demote = &doc["paths"]["/api/v1/users/{id}"]["patch"]["responses"]["409"];
+    assert!(
+        demote["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("cannot_demote_self")),
+        "{demote}"
+    );
+}

@@ -9,6 +9,7 @@ const ZERO: &str = "00000000-0000-0000-0000-000000000000";
 
 fn concrete(path: &str) -> String {
     path.replace("{id}", ZERO)
+        .replace("{consent_id}", ZERO)
         .replace("{insee}", "69123")
         .replace("{name}", "thematiques")
 }
@@ -120,4 +121,53 @@ async fn the_role_check_comes_before_validation_so_nothing_leaks() {
     // An invalid body from a non-admin is a 403, not a 422 describing the rules.
     let res = app.admin_post("/api/v1/users", &w.prescriber, &json!({"email": "bad", "first_name": "", "last_name": "", "password": "x", "roles": []})).await;
     problem(res, StatusCode::FORBIDDEN, "forbidden").await;
+}
+
+/// The 403s the spec documents (derived in `openapi::complete`) are exactly the operations
+/// where some role is refused: none documented that cannot happen, none happening undocumented.
+#[actix_web::test]
+async fn documented_403s_are_exactly_the_role_checks() {
+    let app = TestApp::spawn().await;
+    let w = app.world().await;
+    let spec = app.spec().await;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op.get("security").is_none() {
+                continue;
+            }
+            let mut refused = Vec::new();
+            for (role, token) in w.tokens() {
+                let res = app
+                    .req(
+                        method.to_uppercase().parse().unwrap(),
+                        &concrete(path),
+                        Some(token),
+                    )
+                    .header("if-match", "*")
+                    .json(&json!({}))
+                    .send()
+                    .await
+                    .unwrap();
+                if res.status() == StatusCode::FORBIDDEN {
+                    refused.push(role);
+                }
+            }
+            // Every secured operation may answer 403 `password_change_required` (an account
+            // whose password an administrator set); only role-restricted ones say `Forbidden`.
+            let documented = &op["responses"]["403"];
+            assert!(documented.is_object(), "{method} {path}: 403 undocumented");
+            let role_refusal = documented["$ref"] == "#/components/responses/Forbidden"
+                || documented.get("$ref").is_none();
+            if (method.as_str(), path.as_str()) == ("post", "/api/v1/me/password") {
+                // Its 403 refuses API clients (they have no password), which no person is.
+                assert!(refused.is_empty(), "{refused:?}");
+                continue;
+            }
+            assert_eq!(
+                role_refusal,
+                !refused.is_empty(),
+                "{method} {path}: 403 documented as a role refusal {role_refusal}, refused to {refused:?}"
+            );
+        }
+    }
 }

@@ -144,6 +144,10 @@ impl TestApp {
             base,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // The server closes idle connections after 5 s (actix's keep-alive): the
+                // client lets them go first, so a request after a slow step never lands on a
+                // connection the server is closing (hyper's `IncompleteMessage`).
+                .pool_idle_timeout(std::time::Duration::from_secs(2))
                 .build()
                 .expect("client"),
             clock,
@@ -361,6 +365,17 @@ impl TestApp {
             .and_then(|u| u["id"].as_str())
             .unwrap_or_else(|| panic!("no user {email}"))
             .to_string()
+    }
+
+    /// The OpenAPI document the server serves.
+    pub async fn spec(&self) -> Value {
+        self.req(Method::GET, "/api/openapi.json", None)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json")
     }
 
     /// A direct connection to this test's database, for assertions on stored rows.

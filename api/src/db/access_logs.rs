@@ -1,29 +1,21 @@
-//! Every read or change of a youth's personal data leaves one row per youth per request.
+//! Access logs are written by [`crate::db::journal`]; they are append-only, and only the
+//! retention job removes old ones, through the database function below.
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use uuid::Uuid;
+use diesel::sql_types::{BigInt, Timestamptz};
 
-use crate::db::schema::access_logs;
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = access_logs)]
-pub struct NewAccessLog {
-    pub occurred_at: DateTime<Utc>,
-    pub actor_user_id: Option<Uuid>,
-    pub actor_client_id: Option<Uuid>,
-    pub structure_id: Option<Uuid>,
-    pub action: String,
-    pub youth_id: Uuid,
-    pub referral_id: Option<Uuid>,
-    pub route: String,
-    pub reason: Option<String>,
+#[derive(QueryableByName)]
+struct Purged {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
 }
 
-pub fn insert_many(conn: &mut PgConnection, rows: &[NewAccessLog]) -> QueryResult<usize> {
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    diesel::insert_into(access_logs::table)
-        .values(rows)
-        .execute(conn)
+/// Deletes the access logs older than `cutoff` — never those of the last 12 months, whatever
+/// `cutoff` says (the database function `sas_purge_access_logs` enforces it; it is the only
+/// way an access log is ever deleted). Returns how many were removed.
+pub fn purge_older_than(conn: &mut PgConnection, cutoff: DateTime<Utc>) -> QueryResult<i64> {
+    diesel::sql_query("SELECT sas_purge_access_logs($1) AS n")
+        .bind::<Timestamptz, _>(cutoff)
+        .get_result::<Purged>(conn)
+        .map(|p| p.n)
 }

@@ -32,7 +32,8 @@ pub struct CommuneWithTerritory {
 
 const SELECT: &str = "SELECT c.insee, c.name, c.kind, c.parent_insee, c.postal_codes, \
     c.departement, c.epci, c.region, c.population, c.latitude, c.longitude, tc.territory_id \
-    FROM communes c LEFT JOIN territory_communes tc ON tc.commune_insee = c.insee";
+    FROM communes c LEFT JOIN territory_communes tc ON tc.commune_insee = c.insee \
+    WHERE c.retired_at IS NULL";
 
 /// Ranked autocomplete. Digits search postal codes, then INSEE codes (exact first; for a postal
 /// code, the arrondissement before its city); words search
@@ -46,8 +47,8 @@ pub fn search(
 ) -> ApiResult<Vec<CommuneWithTerritory>> {
     let rows = if digits {
         diesel::sql_query(format!(
-            "{SELECT} WHERE c.insee LIKE $1 || '%' \
-               OR EXISTS (SELECT 1 FROM unnest(c.postal_codes) p WHERE p LIKE $1 || '%') \
+            "{SELECT} AND (c.insee LIKE $1 || '%' \
+               OR EXISTS (SELECT 1 FROM unnest(c.postal_codes) p WHERE p LIKE $1 || '%')) \
              ORDER BY CASE WHEN $1 = ANY (c.postal_codes) THEN 0 WHEN c.insee = $1 THEN 1 ELSE 2 END, \
                c.kind = 'arrondissement' DESC, c.population DESC NULLS LAST, c.insee LIMIT $2"
         ))
@@ -56,7 +57,7 @@ pub fn search(
         .load(conn)?
     } else {
         diesel::sql_query(format!(
-            "{SELECT} WHERE c.search_name LIKE '%' || $1 || '%' \
+            "{SELECT} AND c.search_name LIKE '%' || $1 || '%' \
              ORDER BY CASE WHEN c.search_name = $1 THEN 0 \
                            WHEN c.search_name LIKE $1 || '%' THEN 1 \
                            WHEN c.search_name LIKE '% ' || $1 || '%' THEN 2 ELSE 3 END, \
@@ -84,7 +85,7 @@ pub fn list(
     limit: i64,
 ) -> ApiResult<Vec<CommuneWithTerritory>> {
     Ok(diesel::sql_query(format!(
-        "{SELECT} WHERE ($1::text IS NULL OR c.departement = $1) \
+        "{SELECT} AND ($1::text IS NULL OR c.departement = $1) \
            AND ($2::text IS NULL OR c.epci = $2) \
            AND ($3::uuid IS NULL OR tc.territory_id = $3) \
            AND ($4::text IS NULL OR c.insee > $4) \
@@ -98,6 +99,17 @@ pub fn list(
     .load(conn)?)
 }
 
+/// The territory serving a commune and its time zone, in one look-up.
+pub fn serving(conn: &mut PgConnection, insee: &str) -> QueryResult<Option<(Uuid, String)>> {
+    use crate::db::schema::territories;
+    territory_communes::table
+        .inner_join(territories::table)
+        .filter(territory_communes::commune_insee.eq(insee))
+        .select((territories::id, territories::time_zone))
+        .first(conn)
+        .optional()
+}
+
 /// The territory serving a commune (an arrondissement is served with its parent commune).
 pub fn territory_of(conn: &mut PgConnection, insee: &str) -> QueryResult<Option<Uuid>> {
     territory_communes::table
@@ -107,9 +119,12 @@ pub fn territory_of(conn: &mut PgConnection, insee: &str) -> QueryResult<Option<
         .optional()
 }
 
+/// A commune of the current edition (a retired one is refused for new data).
 pub fn exists(conn: &mut PgConnection, insee: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
-        communes::table.filter(communes::insee.eq(insee)),
+        communes::table
+            .filter(communes::insee.eq(insee))
+            .filter(communes::retired_at.is_null()),
     ))
     .get_result(conn)
 }

@@ -32,10 +32,78 @@ impl MigrationSource<Pg> for AllMigrations {
     }
 }
 
-/// Applies pending migrations; returns the names of those applied.
+/// Applies pending migrations, then brings the communes to the committed edition of
+/// `data/communes.csv` (see [`reload_communes`]); returns the names of what was applied.
 pub fn run_pending(conn: &mut PgConnection) -> MigResult<Vec<String>> {
     let done = conn.run_pending_migrations(AllMigrations)?;
-    Ok(done.iter().map(|v| v.to_string()).collect())
+    let mut applied: Vec<String> = done.iter().map(|v| v.to_string()).collect();
+    if let Some(version) = reload_communes(conn, COMMUNES_CSV, chrono::Utc::now())? {
+        applied.push(format!("communes edition {version}"));
+    }
+    Ok(applied)
+}
+
+/// Versioned, idempotent reload of the communes reference data: when `csv` (an edition of
+/// `data/communes.csv`) is not the one this database holds, its communes are upserted and
+/// those that left the file are retired (`retired_at`), never deleted, so youths, structures
+/// and territories pointing at a merged commune keep working; retired communes are no longer
+/// offered or accepted for new data. Returns the new version, or `None` when already loaded.
+pub fn reload_communes(
+    conn: &mut PgConnection,
+    csv: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> MigResult<Option<String>> {
+    use diesel::connection::Connection;
+    use sha2::{Digest, Sha256};
+    let version = hex::encode(Sha256::digest(csv.as_bytes()));
+    conn.transaction(|conn| {
+        use diesel::prelude::*;
+        use crate::db::schema::reference_data as rd;
+        let current: Option<String> = rd::table
+            .filter(rd::name.eq("communes"))
+            .select(rd::version)
+            .for_update()
+            .first(conn)
+            .optional()?;
+        if current.as_deref() == Some(version.as_str()) {
+            return Ok(None);
+        }
+        let (communes, arrondissements) = commune_rows(csv)?;
+        let head = "INSERT INTO communes AS c (insee, name, search_name, kind, parent_insee, \
+            postal_codes, departement, epci, region, population, latitude, longitude, coord_source) VALUES ";
+        let tail = " ON CONFLICT (insee) DO UPDATE SET name = EXCLUDED.name, \
+            search_name = EXCLUDED.search_name, kind = EXCLUDED.kind, \
+            parent_insee = EXCLUDED.parent_insee, postal_codes = EXCLUDED.postal_codes, \
+            departement = EXCLUDED.departement, epci = EXCLUDED.epci, region = EXCLUDED.region, \
+            population = EXCLUDED.population, latitude = EXCLUDED.latitude, \
+            longitude = EXCLUDED.longitude, coord_source = EXCLUDED.coord_source, retired_at = NULL \
+            WHERE c.retired_at IS NOT NULL OR (c.name, c.kind, c.parent_insee, c.postal_codes, \
+              c.departement, c.epci, c.region, c.population, c.latitude, c.longitude, c.coord_source) \
+              IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.parent_insee, \
+              EXCLUDED.postal_codes, EXCLUDED.departement, EXCLUDED.epci, EXCLUDED.region, \
+              EXCLUDED.population, EXCLUDED.latitude, EXCLUDED.longitude, EXCLUDED.coord_source)";
+        let mut codes = Vec::new();
+        for rows in [&communes, &arrondissements] {
+            for chunk in rows.chunks(2000) {
+                let values: Vec<&str> = chunk.iter().map(|(_, v)| v.as_str()).collect();
+                diesel::sql_query(format!("{head}{}{tail}", values.join(","))).execute(conn)?;
+                codes.extend(chunk.iter().map(|(c, _)| c.clone()));
+            }
+        }
+        diesel::sql_query(
+            "UPDATE communes SET retired_at = $1 WHERE retired_at IS NULL AND insee <> ALL($2)",
+        )
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(&codes)
+        .execute(conn)?;
+        diesel::insert_into(rd::table)
+            .values((rd::name.eq("communes"), rd::version.eq(&version), rd::loaded_at.eq(now)))
+            .on_conflict(rd::name)
+            .do_update()
+            .set((rd::version.eq(&version), rd::loaded_at.eq(now)))
+            .execute(conn)?;
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(Some(version.clone()))
+    })
 }
 
 struct CommunesData;
@@ -106,7 +174,28 @@ fn number(s: &str, what: &str) -> MigResult<String> {
 
 /// Builds INSERT statements (communes first, arrondissements after their parent).
 fn communes_insert_sql() -> MigResult<Vec<String>> {
-    let mut reader = csv::Reader::from_reader(COMMUNES_CSV.as_bytes());
+    let (communes, arrondissements) = commune_rows(COMMUNES_CSV)?;
+    let head = "INSERT INTO communes (insee, name, search_name, kind, parent_insee, postal_codes, \
+                departement, epci, region, population, latitude, longitude, coord_source) VALUES ";
+    let values = |c: &[(String, String)]| {
+        c.iter()
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    Ok(communes
+        .chunks(2000)
+        .chain(arrondissements.chunks(2000))
+        .map(|c| format!("{head}{};", values(c)))
+        .collect())
+}
+
+type Rows = Vec<(String, String)>;
+
+/// The `(insee, SQL values tuple)` of every commune of a communes file, then of every
+/// arrondissement (after their parent).
+fn commune_rows(csv: &str) -> MigResult<(Rows, Rows)> {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let mut communes = Vec::new();
     let mut arrondissements = Vec::new();
     for rec in reader.records() {
@@ -129,19 +218,14 @@ fn communes_insert_sql() -> MigResult<Vec<String>> {
             number(get(10), "longitude")?,
             quote(get(11)),
         );
+        let code = get(0).to_string();
         if get(2) == "arrondissement" {
-            arrondissements.push(row);
+            arrondissements.push((code, row));
         } else {
-            communes.push(row);
+            communes.push((code, row));
         }
     }
-    let head = "INSERT INTO communes (insee, name, search_name, kind, parent_insee, postal_codes, \
-                departement, epci, region, population, latitude, longitude, coord_source) VALUES ";
-    Ok(communes
-        .chunks(2000)
-        .chain(arrondissements.chunks(2000))
-        .map(|c| format!("{head}{};", c.join(",")))
-        .collect())
+    Ok((communes, arrondissements))
 }
 
 #[cfg(test)]

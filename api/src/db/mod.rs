@@ -11,19 +11,37 @@ pub mod access_logs;
 pub mod admin_audit;
 pub mod api_clients;
 pub mod communes;
+pub mod consent;
+pub mod cursor;
 pub mod events;
 pub mod idempotency;
+pub mod journal;
 pub mod login_attempts;
 pub mod migrations;
 pub mod referrals;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod sql;
 pub mod structures;
 pub mod territories;
 pub mod users;
 pub mod youths;
 
 pub type Pool = R2d2Pool<ConnectionManager<PgConnection>>;
+
+/// Session settings of every API connection: short OLTP queries gain nothing from JIT
+/// compilation or parallel workers, and both made single reads an order of magnitude slower
+/// on this kind of machine (docs/PERFORMANCE.md).
+#[derive(Debug)]
+struct SessionSettings;
+
+impl diesel::r2d2::CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("SET jit = off; SET max_parallel_workers_per_gather = 0")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
 
 /// Builds the pool without connecting: readiness is reported by `/health/ready`.
 pub fn pool(database_url: &str, size: u32) -> Pool {
@@ -32,6 +50,7 @@ pub fn pool(database_url: &str, size: u32) -> Pool {
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(3))
         .test_on_check_out(false)
+        .connection_customizer(Box::new(SessionSettings))
         .build_unchecked(ConnectionManager::new(database_url))
 }
 
@@ -64,43 +83,4 @@ pub fn is_unique_violation(e: &diesel::result::Error, constraint: &str) -> bool 
     matches!(e, diesel::result::Error::DatabaseError(
         diesel::result::DatabaseErrorKind::UniqueViolation, info)
         if info.constraint_name() == Some(constraint))
-}
-
-/// Keyset cursors: the last row's sort key, opaque to clients (base64url of JSON).
-pub mod cursor {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-    use serde::{de::DeserializeOwned, Serialize};
-
-    use crate::error::ApiError;
-
-    pub fn encode<K: Serialize>(key: &K) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
-    }
-
-    pub fn decode<K: DeserializeOwned>(s: &str) -> Result<K, ApiError> {
-        URL_SAFE_NO_PAD
-            .decode(s)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "The cursor is not one this API issued.")
-            })
-    }
-
-    /// Splits one extra fetched row off `rows` and turns the last kept one into the next cursor.
-    pub fn page<T, K: Serialize>(
-        mut rows: Vec<T>,
-        limit: i64,
-        key: impl Fn(&T) -> K,
-    ) -> (Vec<T>, Option<String>) {
-        let limit = usize::try_from(limit).unwrap_or(0);
-        if rows.len() > limit {
-            rows.truncate(limit);
-            let next = rows.last().map(|r| encode(&key(r)));
-            (rows, next)
-        } else {
-            (rows, None)
-        }
-    }
 }

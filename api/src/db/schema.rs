@@ -60,6 +60,7 @@ diesel::table! {
         latitude -> Float8,
         longitude -> Float8,
         coord_source -> Text,
+        retired_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -78,7 +79,42 @@ diesel::table! {
         recorded_at -> Timestamptz,
         territory_id -> Uuid,
         prescriber_kind -> Nullable<Text>,
-        data -> Jsonb,
+        prescriber_structure_id -> Nullable<Uuid>,
+        channel -> Text,
+        exit_date -> Nullable<Date>,
+        counsellor_id -> Nullable<Uuid>,
+        fields -> Array<Text>,
+    }
+}
+
+diesel::table! {
+    event_notes (event_id) {
+        event_id -> Uuid,
+        referral_id -> Uuid,
+        note -> Nullable<Text>,
+        blanked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    consent_records (id) {
+        id -> Uuid,
+        referral_id -> Uuid,
+        informed_at -> Timestamptz,
+        informed_by -> Text,
+        method -> Text,
+        agreed -> Array<Text>,
+        actor_user_id -> Nullable<Uuid>,
+        actor_client_id -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reference_data (name) {
+        name -> Text,
+        version -> Text,
+        loaded_at -> Timestamptz,
     }
 }
 
@@ -115,17 +151,11 @@ diesel::table! {
         reason_text -> Nullable<Text>,
         exit_date -> Nullable<Date>,
         needs -> Array<Text>,
-        consent_informed_at -> Timestamptz,
-        consent_informed_by -> Text,
-        consent_method -> Text,
-        consent_agreed -> Array<Text>,
         status -> Text,
         on_hold_from -> Nullable<Text>,
         on_hold_reason -> Nullable<Text>,
         assigned_counsellor_id -> Nullable<Uuid>,
         outcome -> Nullable<Text>,
-        outcome_reason -> Nullable<Text>,
-        possible_duplicate -> Bool,
         previous_referral_id -> Nullable<Uuid>,
         submitted_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
@@ -235,6 +265,7 @@ diesel::table! {
         legal_rep_email -> Nullable<Text>,
         legal_rep_informed_on -> Nullable<Date>,
         anonymised_at -> Nullable<Timestamptz>,
+        name_prefixes -> Array<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
@@ -251,6 +282,8 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(referrals -> youths (youth_id));
 diesel::joinable!(referrals -> territories (territory_id));
 diesel::joinable!(events -> referrals (referral_id));
+diesel::joinable!(event_notes -> events (event_id));
+diesel::joinable!(consent_records -> referrals (referral_id));
 diesel::joinable!(youths -> communes (commune_insee));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -258,9 +291,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_audit,
     api_clients,
     communes,
+    consent_records,
+    event_notes,
     events,
     idempotency_keys,
     login_attempts,
+    reference_data,
     referrals,
     refresh_tokens,
     structures,

@@ -71,6 +71,8 @@ pub struct Filter {
     pub prescriber: Option<bool>,
     pub receiver: Option<bool>,
     pub sas_team: Option<bool>,
+    /// Leave out sensitive structures (`domain::directory`).
+    pub hide_sensitive: bool,
     pub after: Option<(String, Uuid)>,
 }
 
@@ -100,6 +102,9 @@ pub fn list(conn: &mut PgConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
     }
     if let Some(b) = f.sas_team {
         query = query.filter(structures::sas_team.eq(b));
+    }
+    if f.hide_sensitive {
+        query = query.filter(structures::sensitive.eq(false));
     }
     if let Some((name, id)) = &f.after {
         query = query.filter(

@@ -1,13 +1,15 @@
+//! Young people: identity and contact, as the prescriber entered them.
+use api_types::ContactChannel;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use uuid::Uuid;
 
 use crate::db::schema::youths;
+use crate::ids::YouthId;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = youths, treat_none_as_null = true)]
+#[diesel(table_name = youths, treat_none_as_null = true, check_for_backend(diesel::pg::Pg))]
 pub struct YouthRow {
-    pub id: Uuid,
+    pub id: YouthId,
     pub first_name: String,
     pub last_name: String,
     pub birth_date: NaiveDate,
@@ -15,7 +17,7 @@ pub struct YouthRow {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub commune_insee: String,
-    pub contact_channels: Vec<String>,
+    pub contact_channels: Vec<ContactChannel>,
     pub contact_via_prescriber_only: bool,
     pub legal_rep_name: Option<String>,
     pub legal_rep_phone: Option<String>,
@@ -32,6 +34,13 @@ pub fn insert(conn: &mut PgConnection, row: &YouthRow) -> QueryResult<YouthRow> 
         .values(row)
         .returning(YouthRow::as_returning())
         .get_result(conn)
+}
+
+pub fn get(conn: &mut PgConnection, id: YouthId) -> QueryResult<YouthRow> {
+    youths::table
+        .find(id)
+        .select(YouthRow::as_select())
+        .first(conn)
 }
 
 pub fn update(conn: &mut PgConnection, row: &YouthRow) -> QueryResult<YouthRow> {

@@ -2,11 +2,12 @@
 //! emails), and all problems reported at once with their field path and a stable code.
 use api_types::rules::{INFORMED_BY_MAX_CHARS, NAME_MAX_CHARS, REASON_TEXT_MAX_CHARS};
 use api_types::{
-    ConsentScope, ContactChannel, FieldError, LegalRepresentative, ReasonCode, ReferralCreate,
-    YouthInput,
+    Consent, ConsentMethod, ConsentScope, ContactChannel, FieldError, LegalRepresentative,
+    ReasonCode, ReferralCreate, YouthInput,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+use crate::domain::dates::{date_in_range, time_in_range, OUT_OF_RANGE, OUT_OF_RANGE_MESSAGE};
 use crate::domain::referral::{age_on, ADULT_AGE, MAX_AGE, MIN_AGE};
 use crate::domain::text::{clean, is_email, search_key};
 use crate::domain::vocab;
@@ -86,23 +87,30 @@ pub struct ValidYouth {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub commune_insee: String,
-    pub contact_channels: Vec<String>,
+    pub contact_channels: Vec<ContactChannel>,
     pub contact_via_prescriber_only: bool,
     pub legal_rep: Option<LegalRepresentative>,
+}
+
+/// A consent record, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidConsent {
+    pub informed_at: DateTime<Utc>,
+    pub informed_by: String,
+    pub method: ConsentMethod,
+    /// Sorted, without repeats.
+    pub agreed: Vec<ConsentScope>,
 }
 
 /// The parts of a referral that need no database.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedReferral {
     pub youth: ValidYouth,
-    pub reason_code: String,
+    pub reason_code: ReasonCode,
     pub reason_text: Option<String>,
     pub exit_date: Option<NaiveDate>,
     pub needs: Vec<String>,
-    pub consent_informed_at: DateTime<Utc>,
-    pub consent_informed_by: String,
-    pub consent_method: String,
-    pub consent_agreed: Vec<String>,
+    pub consent: ValidConsent,
 }
 
 struct Errors(Vec<FieldError>);
@@ -150,8 +158,12 @@ fn email(v: Option<&str>, field: &str, errs: &mut Errors) -> Option<String> {
     }
 }
 
-fn code<T: serde::Serialize>(v: &T) -> String {
-    crate::domain::referral::code(v)
+fn bounded(d: NaiveDate, field: &str, errs: &mut Errors) -> bool {
+    let ok = date_in_range(d);
+    if !ok {
+        errs.add(field, OUT_OF_RANGE, OUT_OF_RANGE_MESSAGE);
+    }
+    ok
 }
 
 fn youth(y: YouthInput, prefix: &str, errs: &mut Errors) -> ValidYouth {
@@ -160,7 +172,8 @@ fn youth(y: YouthInput, prefix: &str, errs: &mut Errors) -> ValidYouth {
     let last_name = name(&y.last_name, &f("last_name"), errs);
     let phone_n = phone(y.phone.as_deref(), &f("phone"), errs);
     let email_n = email(y.email.as_deref(), &f("email"), errs);
-    let mut channels: Vec<String> = y.contact_channels.iter().map(code).collect();
+    bounded(y.birth_date, &f("birth_date"), errs);
+    let mut channels: Vec<ContactChannel> = y.contact_channels.clone();
     channels.sort();
     channels.dedup();
     for c in &y.contact_channels {
@@ -198,6 +211,9 @@ fn youth(y: YouthInput, prefix: &str, errs: &mut Errors) -> ValidYouth {
     }
     let legal_rep = y.legal_representative.map(|r| {
         let lp = format!("{prefix}legal_representative.");
+        if let Some(d) = r.informed_on {
+            bounded(d, &format!("{lp}informed_on"), errs);
+        }
         LegalRepresentative {
             name: name(&r.name, &format!("{lp}name"), errs),
             phone: phone(r.phone.as_deref(), &format!("{lp}phone"), errs),
@@ -257,44 +273,76 @@ pub fn parse(r: ReferralCreate, now: DateTime<Utc>) -> Result<ParsedReferral, Ve
             needs.push(n.clone());
         }
     }
-    let c = r.consent;
+    if let Some(d) = r.exit_date {
+        bounded(d, "exit_date", &mut errs);
+    }
+    let consent = consent(r.consent, now, "consent.", true, &mut errs);
+    if errs.0.is_empty() {
+        Ok(ParsedReferral {
+            youth: y,
+            reason_code: r.reason_code,
+            reason_text,
+            exit_date: r.exit_date,
+            needs,
+            consent,
+        })
+    } else {
+        Err(errs.0)
+    }
+}
+
+/// Checks a consent record (`prefix`: where its fields are in the request). A referral needs
+/// `sas_contact`; a later record may withdraw it (the youth's right), which the SAS team then
+/// acts upon.
+fn consent(
+    c: Consent,
+    now: DateTime<Utc>,
+    prefix: &str,
+    require_contact: bool,
+    errs: &mut Errors,
+) -> ValidConsent {
+    let f = |s: &str| format!("{prefix}{s}");
     let informed_by = clean(&c.informed_by);
     match &informed_by {
-        None => errs.add("consent.informed_by", "required", "Who informed the youth?"),
+        None => errs.add(&f("informed_by"), "required", "Who informed the youth?"),
         Some(b) if b.chars().count() > INFORMED_BY_MAX_CHARS => {
-            errs.add("consent.informed_by", "too_long", "At most 200 characters.")
+            errs.add(&f("informed_by"), "too_long", "At most 200 characters.")
         }
         _ => {}
     }
-    if c.informed_at > now + Duration::minutes(5) {
+    if !time_in_range(c.informed_at) {
+        errs.add(&f("informed_at"), OUT_OF_RANGE, OUT_OF_RANGE_MESSAGE);
+    } else if c.informed_at > now + Duration::minutes(5) {
         errs.add(
-            "consent.informed_at",
+            &f("informed_at"),
             "in_future",
             "The youth cannot have been informed in the future.",
         );
     }
-    if !c.agreed.contains(&ConsentScope::SasContact) {
+    if require_contact && !c.agreed.contains(&ConsentScope::SasContact) {
         errs.add(
-            "consent.agreed",
+            &f("agreed"),
             "consent_required",
             "SAS can only act if the youth agreed to be contacted (sas_contact).",
         );
     }
-    let mut agreed: Vec<String> = c.agreed.iter().map(code).collect();
+    let mut agreed = c.agreed;
     agreed.sort();
     agreed.dedup();
+    ValidConsent {
+        informed_at: c.informed_at,
+        informed_by: informed_by.unwrap_or_default(),
+        method: c.method,
+        agreed,
+    }
+}
+
+/// A new record of the consent history (`POST /referrals/{id}/consent`).
+pub fn parse_consent(c: Consent, now: DateTime<Utc>) -> Result<ValidConsent, Vec<FieldError>> {
+    let mut errs = Errors(Vec::new());
+    let v = consent(c, now, "", false, &mut errs);
     if errs.0.is_empty() {
-        Ok(ParsedReferral {
-            youth: y,
-            reason_code: code(&r.reason_code),
-            reason_text,
-            exit_date: r.exit_date,
-            needs,
-            consent_informed_at: c.informed_at,
-            consent_informed_by: informed_by.unwrap_or_default(),
-            consent_method: code(&c.method),
-            consent_agreed: agreed,
-        })
+        Ok(v)
     } else {
         Err(errs.0)
     }
@@ -312,7 +360,9 @@ pub fn check_dates(
 ) -> Vec<FieldError> {
     let mut errs = Errors(Vec::new());
     let age = age_on(y.birth_date, today);
-    if y.birth_date > today || !(MIN_AGE..=MAX_AGE).contains(&age) {
+    if !date_in_range(y.birth_date) {
+        // Reported by `parse`.
+    } else if y.birth_date > today || !(MIN_AGE..=MAX_AGE).contains(&age) {
         errs.add(
             "youth.birth_date",
             "age_out_of_range",
@@ -336,8 +386,21 @@ pub fn check_dates(
                 "Give the legal representative's phone number or email.",
             );
         }
+        match y.legal_rep.as_ref().map(|r| r.informed_on) {
+            Some(None) => errs.add(
+                "youth.legal_representative.informed_on",
+                "required",
+                "When was the legal representative informed of the referral?",
+            ),
+            Some(Some(d)) if date_in_range(d) && d > today => errs.add(
+                "youth.legal_representative.informed_on",
+                "in_future",
+                "The legal representative cannot have been informed in the future.",
+            ),
+            _ => {}
+        }
     }
-    if let Some(d) = exit_date {
+    if let Some(d) = exit_date.filter(|d| date_in_range(*d)) {
         if (d - today).num_days().abs() > EXIT_DATE_WINDOW_DAYS {
             errs.add(
                 "exit_date",
@@ -459,7 +522,7 @@ mod tests {
         assert_eq!(p.youth.first_name, "Léa");
         assert_eq!(p.youth.phone.as_deref(), Some("+33612345678"));
         assert_eq!(p.youth.name_key, "martin lea");
-        assert_eq!(p.reason_code, "ase_exit");
+        assert_eq!(p.reason_code, ReasonCode::AseExit);
         assert!(check_dates(&p.youth, p.exit_date, d("2026-03-02")).is_empty());
     }
 
@@ -538,7 +601,73 @@ mod tests {
             email: None,
             informed_on: None,
         });
+        assert_eq!(
+            codes(&check_dates(&y, None, today)),
+            [("youth.legal_representative.informed_on", "required")],
+            "DOMAIN.md: name, contact, informed date"
+        );
+        if let Some(r) = y.legal_rep.as_mut() {
+            r.informed_on = Some(d("2026-03-03"));
+        }
+        assert_eq!(
+            codes(&check_dates(&y, None, today)),
+            [("youth.legal_representative.informed_on", "in_future")]
+        );
+        if let Some(r) = y.legal_rep.as_mut() {
+            r.informed_on = Some(today);
+        }
         assert!(check_dates(&y, None, today).is_empty());
+    }
+
+    #[test]
+    fn every_date_outside_1900_to_2100_is_out_of_range() {
+        let mut r = input();
+        r.youth.birth_date = d("-5000-01-01");
+        r.exit_date = Some(d("+5000-01-01"));
+        r.consent.informed_at = "-5000-01-01T00:00:00Z".parse().expect("time");
+        r.youth.legal_representative = Some(LegalRepresentative {
+            name: "Mme Martin".into(),
+            phone: Some("0611111111".into()),
+            email: None,
+            informed_on: Some(d("1899-12-31")),
+        });
+        let errs = parse(r, now()).expect_err("invalid");
+        assert_eq!(
+            codes(&errs),
+            [
+                ("youth.birth_date", "date_out_of_range"),
+                (
+                    "youth.legal_representative.informed_on",
+                    "date_out_of_range"
+                ),
+                ("exit_date", "date_out_of_range"),
+                ("consent.informed_at", "date_out_of_range"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_later_consent_record_may_withdraw_consent_but_not_come_from_the_future() {
+        let c = input().consent;
+        let mut withdrawn = c.clone();
+        withdrawn.agreed = vec![];
+        assert!(parse_consent(withdrawn, now()).is_ok());
+        let mut future = c;
+        future.informed_at = now() + Duration::days(1);
+        future.agreed = vec![
+            ConsentScope::ShareWithReceiver,
+            ConsentScope::SasContact,
+            ConsentScope::SasContact,
+        ];
+        assert_eq!(
+            codes(&parse_consent(future.clone(), now()).expect_err("future")),
+            [("informed_at", "in_future")]
+        );
+        future.informed_at = now();
+        assert_eq!(
+            parse_consent(future, now()).expect("valid").agreed,
+            [ConsentScope::SasContact, ConsentScope::ShareWithReceiver]
+        );
     }
 
     #[test]

@@ -13,6 +13,9 @@ use crate::db::idempotency;
 use crate::error::{ApiError, ApiResult};
 
 pub const HEADER: &str = "Idempotency-Key";
+/// What a key may be (OpenAPI `pattern`): visible ASCII, spaces inside only, 1 to 255.
+pub const KEY_PATTERN: &str = "^[!-~]([ -~]*[!-~])?$";
+pub const KEY_MAX_LENGTH: usize = 255;
 
 #[derive(Debug, Clone)]
 pub struct IdemKey {

@@ -44,13 +44,16 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(api_clients::get::get)
         .service(api_clients::revoke::revoke)
         .service(admin_audit::list::list)
-        .service(referrals::create)
-        .service(referrals::list)
-        .service(referrals::get)
-        .service(referrals::update)
-        .service(referrals::transition)
-        .service(referrals::assign)
-        .service(referrals::timeline);
+        .service(referrals::create::create)
+        .service(referrals::list::list)
+        .service(referrals::get::get)
+        .service(referrals::update::update)
+        .service(referrals::transition::transition)
+        .service(referrals::assign::assign)
+        .service(referrals::timeline::timeline)
+        .service(referrals::consent_create::record_consent)
+        .service(referrals::consent_list::consent_history)
+        .service(referrals::consent_get::consent_record);
 }
 
 /// Health probes, outside the versioned API.

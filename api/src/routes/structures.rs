@@ -8,7 +8,7 @@ use crate::auth::Actor;
 use crate::auth::{AdminOnly, Authorized, Caller};
 use crate::db::schema::{api_clients, users};
 use crate::db::{self, communes, cursor, structures, structures::StructureRow, territories};
-use crate::domain::{siret, text, vocab};
+use crate::domain::{directory, siret, text, vocab};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::routes::admin_audit::{self, check_reason, Changes, Entry};
 use crate::routes::idempotency;
@@ -271,7 +271,6 @@ fn build_row(
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: same key and body → same answer, kept 24 h.")),
     responses(
         (status = 201, description = "Created.", body = Structure, headers(("Location" = String, description = "URL of the structure"))),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (`unknown_kind`, `invalid_siret`, `unknown_commune`…).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -324,18 +323,18 @@ pub async fn create(
     params(StructureQuery),
     responses(
         (status = 200, description = "A page of structures, by name.", body = StructurePage),
-        (status = 403, description = "A password change is required first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/structures")]
 pub async fn list(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     query: web::Query<StructureQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let limit = limit(q.limit)?;
     let filter = structures::Filter {
+        hide_sensitive: !directory::sees_sensitive_structures(&caller.roles),
         q: opt_text(q.q),
         kind: q.kind,
         territory_id: q.territory_id,
@@ -366,19 +365,20 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Structure id")),
     responses(
         (status = 200, description = "The structure (`ETag` carries its version).", body = Structure),
-        (status = 403, description = "A password change is required first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such structure.", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/structures/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let row = db::run(&state.pool, move |conn| Ok(structures::get(conn, id)?))
         .await?
+        // A sensitive structure does not exist for those who must never see one.
+        .filter(|r| !r.sensitive || directory::sees_sensitive_structures(&caller.roles))
         .ok_or_else(ApiError::not_found)?;
     let v = row.version;
     Ok(ok_versioned(&to_api(row), v))
@@ -397,7 +397,6 @@ pub async fn get(
     request_body = StructureInput,
     responses(
         (status = 200, description = "Replaced.", body = Structure),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such structure.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 409, description = "A flag removed is still used by accounts (`flag_in_use`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version.", body = api_types::Problem, content_type = "application/problem+json"),

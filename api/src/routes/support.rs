@@ -47,23 +47,35 @@ impl Precondition {
     }
 }
 
-/// Reads `If-Match` (428 when absent, 412 when unparsable).
+/// The `If-Match` values this API accepts (OpenAPI `pattern`): `*`, or a version as its ETag
+/// gives it (`"3"`, weak `W/"3"` too).
+pub const IF_MATCH_PATTERN: &str = r#"^(\*|(W/)?"[0-9]{1,9}")$"#;
+
+const MSG_IF_MATCH: &str = r#"If-Match is the ETag you read ("3") or *."#;
+
+/// Reads `If-Match`: 428 when absent, 400 when it is not of the declared format.
 pub fn if_match(req: &HttpRequest) -> ApiResult<Precondition> {
+    let invalid = || ApiError::bad_request("invalid_if_match", MSG_IF_MATCH);
     let raw = req
         .headers()
         .get(header::IF_MATCH)
         .ok_or_else(ApiError::precondition_required)?
         .to_str()
-        .map_err(|_| ApiError::precondition_failed())?
+        .map_err(|_| invalid())?
         .trim();
     if raw == "*" {
         return Ok(Precondition::Any);
     }
     let raw = raw.strip_prefix("W/").unwrap_or(raw);
-    raw.trim_matches('"')
+    let digits = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .filter(|d| (1..=9).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(invalid)?;
+    digits
         .parse()
         .map(Precondition::Version)
-        .map_err(|_| ApiError::precondition_failed())
+        .map_err(|_| invalid())
 }
 
 pub fn ok_versioned<T: Serialize>(body: &T, version: i32) -> HttpResponse {

@@ -134,7 +134,6 @@ fn unknown_error(unknown: Vec<String>) -> ApiError {
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: same key and body → same answer, kept 24 h.")),
     responses(
         (status = 201, description = "Created.", body = Territory, headers(("Location" = String, description = "URL of the territory"))),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Name taken or a commune already served elsewhere (`territory_name_taken`, `commune_already_served`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields.", body = api_types::Problem, content_type = "application/problem+json"),
     )
@@ -217,7 +216,6 @@ pub async fn create(
     params(TerritoryQuery),
     responses(
         (status = 200, description = "A page of territories, by name.", body = TerritoryPage),
-        (status = 403, description = "A password change is required first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/territories")]
@@ -257,7 +255,6 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Territory id")),
     responses(
         (status = 200, description = "The territory (`ETag` carries its version).", body = Territory),
-        (status = 403, description = "A password change is required first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such territory.", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -289,7 +286,6 @@ pub async fn get(
     request_body = TerritoryUpdate,
     responses(
         (status = 200, description = "Updated.", body = Territory),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such territory.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Name taken or commune served elsewhere.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version.", body = api_types::Problem, content_type = "application/problem+json"),

@@ -128,6 +128,10 @@ fn conflict_message(code: &str) -> &'static str {
             "Ce dossier vient de changer de statut (un collègue l’a peut-être déjà pris). \
              La page a été mise à jour."
         }
+        "already_taken" => {
+            "Ce dossier vient de changer de statut : un collègue l’a déjà pris. \
+             La page a été mise à jour."
+        }
         "email_taken" => "Un compte utilise déjà cette adresse électronique.",
         "flag_in_use" => {
             "Des comptes de cette structure ont encore ce rôle : modifiez-les avant de retirer cette capacité."

@@ -116,6 +116,7 @@ pub fn outcome(o: Outcome) -> &'static str {
         Outcome::Duplicate => "Doublon",
         Outcome::Withdrawn => "Retiré par le prescripteur",
         Outcome::EnteredInError => "Saisi par erreur",
+        Outcome::ClosedBySas => "Clôturé par le SAS",
     }
 }
 
@@ -241,6 +242,7 @@ mod tests {
             to_status: to,
             code: None,
             occurred_at: chrono::DateTime::default(),
+            note: None,
             actor: actor.map(|n| api_types::PersonRef {
                 id: uuid::Uuid::nil(),
                 name: n.into(),

@@ -351,11 +351,14 @@ impl ReferralForm {
             if !self.rep_email.trim().is_empty() && !is_email(&self.rep_email) {
                 e.add(Field::RepEmail, field_message("invalid_email"));
             }
-            if !self.rep_informed_on.trim().is_empty() {
-                match parse_date(&self.rep_informed_on) {
-                    Some(d) if d <= today => {}
-                    _ => e.add(Field::RepInformedOn, field_message("invalid_date")),
-                }
+            // DOMAIN.md: a minor's legal representative has been informed, and when.
+            match parse_date(&self.rep_informed_on) {
+                Some(d) if d <= today => {}
+                None if self.rep_informed_on.trim().is_empty() => e.add(
+                    Field::RepInformedOn,
+                    "Indiquez la date à laquelle le représentant légal a été informé.",
+                ),
+                _ => e.add(Field::RepInformedOn, field_message("invalid_date")),
             }
         }
         match self.reason_code() {
@@ -533,6 +536,8 @@ mod tests {
             Some(NO_REP_CONTACT)
         );
         f.rep_phone = "07 00 00 00 01".into();
+        assert!(f.validate(today()).get(Field::RepInformedOn).is_some());
+        f.rep_informed_on = "2026-03-01".into();
         let r = f.to_request(today(), now()).expect("valid");
         let rep = r.youth.legal_representative.expect("representative");
         assert_eq!(rep.phone.as_deref(), Some("07 00 00 00 01"));

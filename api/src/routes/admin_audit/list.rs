@@ -38,7 +38,6 @@ pub struct AuditQuery {
     params(AuditQuery),
     responses(
         (status = 200, description = "A page of audit entries, newest first.", body = AdminAuditPage),
-        (status = 403, description = "Admins only (`forbidden`), or a password change is required first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin-audit")]

@@ -21,7 +21,6 @@ use crate::state::AppState;
     request_body = ApiClientCreate,
     responses(
         (status = 201, description = "Created; `client_secret` is shown this once.", body = ApiClientCreated, headers(("Location" = String, description = "URL of the client"))),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (`role_not_allowed_by_structure`, `unknown_structure`, `reason` `required`…).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]

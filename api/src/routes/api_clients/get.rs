@@ -14,7 +14,6 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "API client id")),
     responses(
         (status = 200, description = "The API client (never its secret).", body = ApiClient),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such API client.", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]

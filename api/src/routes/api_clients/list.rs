@@ -29,7 +29,6 @@ pub struct ApiClientQuery {
     params(ApiClientQuery),
     responses(
         (status = 200, description = "A page of API clients, oldest first.", body = ApiClientPage),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api-clients")]

@@ -18,7 +18,6 @@ use crate::state::AppState;
     request_body = api_types::AdminAction,
     responses(
         (status = 200, description = "Revoked (or already was).", body = ApiClient),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such API client.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reason is missing or too long (`required`, `too_long`).", body = api_types::Problem, content_type = "application/problem+json"),
     )

@@ -12,7 +12,6 @@ use crate::state::AppState;
     tag = "auth",
     responses(
         (status = 200, description = "The caller.", body = Me),
-        (status = 403, description = "The password was set by an administrator and must be replaced first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me")]

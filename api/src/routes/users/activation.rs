@@ -3,11 +3,13 @@ use api_types::User;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{release, to_api};
+use super::to_api;
 use crate::auth::{Actor, AdminOnly, Authorized, Caller};
-use crate::db::{self, refresh_tokens, users};
+use crate::db::{self, referrals, refresh_tokens, users};
 use crate::error::{ApiError, ApiResult};
+use crate::ids::UserId;
 use crate::routes::admin_audit::{self, action_reason, Changes, Entry};
+use crate::routes::referrals::{journal, transition_error};
 use crate::routes::support::ok_versioned;
 use crate::state::AppState;
 
@@ -26,6 +28,7 @@ async fn set_active(
     }
     let now = state.clock.now();
     let admin = caller.actor;
+    let caller = caller.clone();
     let row = db::tx(&state.pool, move |conn| {
         let mut row = users::get(conn, id)?.ok_or_else(ApiError::not_found)?;
         let mut changes = Changes::default();
@@ -40,7 +43,9 @@ async fn set_active(
                 // Live access tokens stop at once, refresh tokens too.
                 row.session_version += 1;
                 refresh_tokens::revoke_user(conn, id, now)?;
-                let released = release::contacting_referrals(conn, id, admin, now)?;
+                let journal = journal(&caller, "user.deactivate", now);
+                let released = referrals::release_assigned(conn, UserId(id), &journal)
+                    .map_err(transition_error)?;
                 if released > 0 {
                     changes.set("referrals_returned_to_queue", &json!(released));
                 }
@@ -81,7 +86,6 @@ async fn set_active(
     request_body = api_types::AdminAction,
     responses(
         (status = 200, description = "Deactivated (or already was).", body = User),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 409, description = "An admin cannot deactivate themself (`cannot_deactivate_self`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reason is missing or too long (`required`, `too_long`).", body = api_types::Problem, content_type = "application/problem+json"),
@@ -106,7 +110,6 @@ pub async fn deactivate(
     request_body = api_types::AdminAction,
     responses(
         (status = 200, description = "Active again (or already was).", body = User),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reason is missing or too long (`required`, `too_long`).", body = api_types::Problem, content_type = "application/problem+json"),
     )

@@ -18,7 +18,6 @@ use crate::state::AppState;
     request_body = UserCreate,
     responses(
         (status = 201, description = "Created.", body = User, headers(("Location" = String, description = "URL of the user"))),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Email already used (`email_taken`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (`role_not_allowed_by_structure`, `too_short`, `reason` `required`…).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many passwords are being hashed at once (`server_busy`), or the database is unavailable; see `Retry-After`.", body = api_types::Problem, content_type = "application/problem+json",

@@ -15,7 +15,6 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "User id")),
     responses(
         (status = 200, description = "The user (`ETag` carries its version).", body = User),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user.", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]

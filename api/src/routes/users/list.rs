@@ -30,7 +30,6 @@ pub struct UserQuery {
     params(UserQuery),
     responses(
         (status = 200, description = "A page of users, by email.", body = UserPage),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/users")]

@@ -15,7 +15,6 @@ pub mod activation;
 pub mod create;
 pub mod get;
 pub mod list;
-pub mod release;
 pub mod update;
 
 pub use activation::{deactivate, reactivate};

@@ -23,7 +23,6 @@ use crate::state::AppState;
     request_body = UserUpdate,
     responses(
         (status = 200, description = "Updated.", body = User),
-        (status = 403, description = "Admins only (`forbidden`, `password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 409, description = "An admin cannot remove their own admin role (`cannot_demote_self`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale version.", body = api_types::Problem, content_type = "application/problem+json"),

@@ -9,6 +9,7 @@ use crate::app::Route;
 use crate::components::feedback::{submit_button, ErrorSummary};
 use crate::hooks::use_form;
 use crate::logic::form::FormField;
+use crate::logic::format;
 use crate::logic::referral_form::{Field, ReferralForm};
 use crate::pages::PageTitle;
 use crate::platform;
@@ -35,6 +36,8 @@ pub fn new_referral() -> Html {
     let form = use_form(
         move || ReferralForm {
             informed_by: who,
+            // A minor's legal representative is informed, usually the same day.
+            rep_informed_on: format::date_iso(platform::today()),
             ..ReferralForm::default()
         },
         platform::today(),

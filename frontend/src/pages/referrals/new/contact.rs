@@ -73,7 +73,7 @@ pub fn representative(form: &Form<ReferralForm>, number: u8) -> Html {
                 <InputField id={Field::RepEmail.id()} label="Courriel du représentant légal" kind="email" autocomplete={off}
                     value={f.rep_email.clone()} oninput={form.text(Field::RepEmail, |f, v| f.rep_email = v)} error={form.error(Field::RepEmail)} />
             </Fieldset>
-            <InputField id={Field::RepInformedOn.id()} label="Date à laquelle il a été informé (facultatif)" kind="date"
+            <InputField id={Field::RepInformedOn.id()} label="Date à laquelle il a été informé" kind="date" required=true
                 value={f.rep_informed_on.clone()} oninput={form.text(Field::RepInformedOn, |f, v| f.rep_informed_on = v)}
                 error={form.error(Field::RepInformedOn)} max={Some(AttrValue::from(format::date_iso(today)))} />
         </section>

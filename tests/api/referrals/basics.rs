@@ -1,103 +1,10 @@
-//! Identify: referrals, the counsellors' queue, scope, idempotency and duplicates.
-use diesel::{QueryableByName, RunQueryDsl};
+//! Identify: referring, scope, the queue's order and search, taking and handing over,
+//! corrections, idempotency, access logs.
+use diesel::RunQueryDsl;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::*;
-
-fn referral(first: &str, last: &str, birth: &str, phone: &str, exit: Option<&str>) -> Value {
-    json!({
-        "youth": {
-            "first_name": first, "last_name": last, "birth_date": birth, "phone": phone,
-            "commune_insee": "69383", "contact_channels": ["phone", "sms"]
-        },
-        "reason_code": "ase_exit",
-        "exit_date": exit,
-        "needs": ["trouver-un-emploi--repondre-a-des-offres-demploi"],
-        "consent": {
-            "informed_at": "2026-03-01T10:00:00Z", "informed_by": "Paul, éducateur",
-            "method": "oral", "agreed": ["sas_contact", "share_with_receiver"]
-        }
-    })
-}
-
-fn adult() -> Value {
-    referral(
-        "Léa",
-        "Martin",
-        "2000-01-15",
-        "06 12 34 56 78",
-        Some("2026-05-30"),
-    )
-}
-
-async fn refer(app: &TestApp, token: &str, body: &Value) -> Value {
-    let res = app.post("/api/v1/referrals", token, body).await;
-    let status = res.status();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string());
-    let v: Value = res.json().await.unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    assert_eq!(
-        location.unwrap(),
-        format!("/api/v1/referrals/{}", v["id"].as_str().unwrap())
-    );
-    v
-}
-
-async fn take(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
-    app.post(
-        &format!("/api/v1/referrals/{id}/transitions"),
-        token,
-        &json!({"to": "contacting"}),
-    )
-    .await
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-fn count(app: &TestApp, sql: &str) -> i64 {
-    diesel::sql_query(sql)
-        .get_result::<Count>(&mut app.db())
-        .unwrap()
-        .n
-}
-
-/// A second prescriber structure, and a second territory with its own counsellor.
-async fn elsewhere(app: &TestApp) -> (String, String) {
-    let other = app
-        .structure(json!({"name": "SPIP B", "kind": "SPIP", "prescriber": true}))
-        .await;
-    let p2 = app
-        .user_token(
-            "p2@sas.test",
-            &["prescriber"],
-            Some(other["id"].as_str().unwrap()),
-            None,
-        )
-        .await;
-    let t2 = app.territory("Saint-Étienne", &["42218"]).await;
-    let team2 = app
-        .structure(
-            json!({"name": "SAS 42", "kind": "ASSO", "sas_team": true, "territory_id": t2["id"]}),
-        )
-        .await;
-    let c2 = app
-        .user_token(
-            "c2@sas.test",
-            &["counsellor"],
-            Some(team2["id"].as_str().unwrap()),
-            None,
-        )
-        .await;
-    (p2, c2)
-}
+use super::*;
 
 #[actix_web::test]
 async fn a_prescriber_refers_an_adult_who_lands_in_the_territory_queue() {
@@ -316,56 +223,6 @@ async fn a_prescriber_of_another_structure_and_a_counsellor_of_another_territory
 }
 
 #[actix_web::test]
-async fn the_same_youth_in_another_open_referral_is_flagged_for_counsellors_only() {
-    let app = TestApp::spawn().await;
-    let w = app.world().await;
-    let (p2, _) = elsewhere(&app).await;
-    refer(&app, &w.prescriber, &adult()).await;
-    // Same name (accents and case aside) and birth date, other phone.
-    let same = referral("LEA", "martin", "2000-01-15", "0699999999", None);
-    let b = refer(&app, &p2, &same).await;
-    // Same phone, other name.
-    let c = refer(
-        &app,
-        &p2,
-        &referral("Zoé", "Durand", "2001-02-02", "+33612345678", None),
-    )
-    .await;
-    let other = refer(
-        &app,
-        &p2,
-        &referral("Max", "Roux", "2001-02-02", "0688888888", None),
-    )
-    .await;
-    for (r, dup) in [(&b, true), (&c, true), (&other, false)] {
-        let seen: Value = app
-            .get(
-                &format!("/api/v1/referrals/{}", r["id"].as_str().unwrap()),
-                &w.counsellor,
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(
-            seen["possible_duplicate"], dup,
-            "{}",
-            seen["youth"]["first_name"]
-        );
-        let by_prescriber: Value = app
-            .get(
-                &format!("/api/v1/referrals/{}", r["id"].as_str().unwrap()),
-                &p2,
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert!(by_prescriber.get("possible_duplicate").is_none());
-    }
-}
-
-#[actix_web::test]
 async fn the_queue_puts_urgent_exits_first_and_its_cursor_survives_new_arrivals() {
     let app = TestApp::spawn().await;
     let w = app.world().await;
@@ -538,11 +395,11 @@ async fn two_counsellors_taking_at_once_get_one_success_and_one_conflict() {
     } else {
         b
     };
-    let body = problem(loser, StatusCode::CONFLICT, "illegal_transition").await;
-    assert!(
-        body["allowed_transitions"]
-            .as_array()
-            .is_some_and(|a| !a.is_empty()),
+    // DOMAIN.md: a second counsellor taking the same one gets 409.
+    let body = problem(loser, StatusCode::CONFLICT, "already_taken").await;
+    assert_eq!(
+        body["allowed_transitions"],
+        json!(["submitted", "unreachable", "on_hold", "closed"]),
         "{body}"
     );
     assert_eq!(count(&app, &format!("SELECT count(*) AS n FROM events WHERE referral_id = '{id}' AND kind = 'status_changed'")), 1);
@@ -582,13 +439,19 @@ async fn a_counsellor_takes_releases_and_hands_over_a_referral() {
         .unwrap();
     assert_eq!(theirs["items"], json!([]));
 
-    let res = app
-        .post(
+    let assign = |token: &str, body: Value, v: &str| {
+        app.req(
+            Method::POST,
             &format!("/api/v1/referrals/{id}/assign"),
-            &w.counsellor,
-            &json!({"counsellor_id": me["id"]}),
+            Some(token),
         )
-        .await;
+        .header("if-match", v.to_string())
+        .json(&body)
+        .send()
+    };
+    let res = assign(&w.counsellor, json!({"counsellor_id": me["id"]}), "\"2\"")
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let theirs: Value = app
         .get("/api/v1/referrals?assigned_to_me=true", &colleague)
@@ -604,25 +467,26 @@ async fn a_counsellor_takes_releases_and_hands_over_a_referral() {
         .json()
         .await
         .unwrap();
-    let res = app
-        .post(
-            &format!("/api/v1/referrals/{id}/assign"),
-            &w.counsellor,
-            &json!({"counsellor_id": prescriber_me["id"]}),
-        )
-        .await;
+    let res = assign(
+        &w.counsellor,
+        json!({"counsellor_id": prescriber_me["id"]}),
+        "*",
+    )
+    .await
+    .unwrap();
     problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
 
-    let released: Value = app
-        .post(
-            &format!("/api/v1/referrals/{id}/transitions"),
-            &colleague,
-            &json!({"to": "submitted"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let released: Value = transit(
+        &app,
+        &colleague,
+        id,
+        json!({"to": "submitted"}),
+        Some("\"3\""),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(released["status"], "submitted");
     assert!(released.get("assigned_counsellor").is_none());
 
@@ -664,31 +528,35 @@ async fn illegal_transitions_name_what_is_allowed() {
     let w = app.world().await;
     let r = refer(&app, &w.prescriber, &adult()).await;
     let id = r["id"].as_str().unwrap();
-    let res = app
-        .post(
-            &format!("/api/v1/referrals/{id}/transitions"),
-            &w.counsellor,
-            &json!({"to": "diagnosis"}),
-        )
-        .await;
+    let res = transit(
+        &app,
+        &w.counsellor,
+        id,
+        json!({"to": "diagnosis"}),
+        Some("*"),
+    )
+    .await;
     let body = problem(res, StatusCode::CONFLICT, "illegal_transition").await;
     assert_eq!(body["allowed_transitions"], json!(["contacting", "closed"]));
-    let res = app
-        .post(
-            &format!("/api/v1/referrals/{id}/transitions"),
-            &w.prescriber,
-            &json!({"to": "contacting"}),
-        )
-        .await;
-    problem(res, StatusCode::CONFLICT, "illegal_transition").await;
+    let res = transit(
+        &app,
+        &w.prescriber,
+        id,
+        json!({"to": "contacting"}),
+        Some("*"),
+    )
+    .await;
+    let body = problem(res, StatusCode::CONFLICT, "illegal_transition").await;
+    assert_eq!(body["allowed_transitions"], json!(["closed"]), "withdrawn");
     // Negative outcomes need a reason.
-    let res = app
-        .post(
-            &format!("/api/v1/referrals/{id}/transitions"),
-            &w.counsellor,
-            &json!({"to": "closed", "outcome": "declined"}),
-        )
-        .await;
+    let res = transit(
+        &app,
+        &w.counsellor,
+        id,
+        json!({"to": "closed", "outcome": "moved_away"}),
+        Some("*"),
+    )
+    .await;
     let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(
         field_codes(&body),
@@ -743,42 +611,35 @@ async fn a_prescriber_corrects_or_withdraws_only_until_a_counsellor_takes_it() {
     problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
 
     take(&app, &w.counsellor, id).await;
+    // Taken meanwhile: the state is checked before the version.
     problem(
-        patch(&w.prescriber, Some("\"3\""), json!({"needs": []}))
+        patch(&w.prescriber, Some("\"2\""), json!({"needs": []}))
             .await
             .unwrap(),
         StatusCode::CONFLICT,
         "not_editable",
     )
     .await;
-    let res = app
-        .post(
-            &format!("{path}/transitions"),
-            &w.prescriber,
-            &json!({"to": "closed", "outcome": "withdrawn", "reason": "Erreur de saisie"}),
-        )
-        .await;
-    problem(res, StatusCode::CONFLICT, "illegal_transition").await;
-
+    // DOMAIN.md: the prescriber withdraws from submitted and contacting, not later.
+    let withdraw = json!({"to": "closed", "outcome": "withdrawn", "reason": "Le jeune a trouvé une formation"});
     let r2 = refer(
         &app,
         &w.prescriber,
         &referral("Tom", "Blanc", "2001-01-01", "0633333333", None),
     )
     .await;
-    let res = app
-        .post(
-            &format!("/api/v1/referrals/{}/transitions", r2["id"].as_str().unwrap()),
-            &w.prescriber,
-            &json!({"to": "closed", "outcome": "withdrawn", "reason": "Le jeune a trouvé une formation"}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let closed: Value = res.json().await.unwrap();
-    assert_eq!(
-        (closed["status"].as_str(), closed["outcome"].as_str()),
-        (Some("closed"), Some("withdrawn"))
-    );
+    for (referral, from) in [
+        (id.to_string(), "contacting"),
+        (super::id(&r2), "submitted"),
+    ] {
+        let res = transit(&app, &w.prescriber, &referral, withdraw.clone(), Some("*")).await;
+        assert_eq!(res.status(), StatusCode::OK, "from {from}");
+        let closed: Value = res.json().await.unwrap();
+        assert_eq!(
+            (closed["status"].as_str(), closed["outcome"].as_str()),
+            (Some("closed"), Some("withdrawn"))
+        );
+    }
 }
 
 #[actix_web::test]
