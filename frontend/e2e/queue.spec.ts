@@ -50,7 +50,10 @@ test.describe('File d’attente', () => {
 
     // It is now in "Mes dossiers".
     await page.getByRole('link', { name: 'File d’attente' }).first().click();
+    // A working queue asks for open referrals only.
+    const asked = page.waitForRequest((r) => /\/api\/v1\/referrals\?.*assigned_to_me=true/.test(r.url()));
     await page.getByText('Mes dossiers').click();
+    expect(new URL((await asked).url()).searchParams.get('open')).toBe('true');
     const mine = page.getByRole('row', { name: new RegExp(lastName) });
     await expect(mine).toContainText('Prise de contact');
     await expect(mine).toContainText('Attribué à Awa Aiguilleuse');

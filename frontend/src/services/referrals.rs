@@ -23,6 +23,8 @@ pub struct ReferralFilter {
     pub status: Option<Status>,
     /// Counsellors: only the referrals they are assigned.
     pub assigned_to_me: bool,
+    /// Open referrals only (not closed).
+    pub open: bool,
 }
 
 impl ReferralFilter {
@@ -39,6 +41,7 @@ impl ReferralFilter {
                     "assigned_to_me",
                     if self.assigned_to_me { "true" } else { "" },
                 ),
+                ("open", if self.open { "true" } else { "" }),
                 ("limit", &limit),
                 ("cursor", cursor.unwrap_or_default()),
             ],
@@ -109,10 +112,11 @@ mod tests {
             q: " Léa ".into(),
             status: Some(Status::Submitted),
             assigned_to_me: true,
+            open: true,
         };
         assert_eq!(
             f.query(Some("abc=")),
-            "/referrals?q=L%C3%A9a&status=submitted&assigned_to_me=true&limit=50&cursor=abc%3D"
+            "/referrals?q=L%C3%A9a&status=submitted&assigned_to_me=true&open=true&limit=50&cursor=abc%3D"
         );
     }
 }

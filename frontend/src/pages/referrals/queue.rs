@@ -28,11 +28,13 @@ enum View {
 impl View {
     const ALL: [View; 3] = [View::ToAssign, View::Mine, View::All];
 
+    /// A working queue shows open referrals only: closed ones are the prescribers' history.
     fn filter(self, q: &str) -> ReferralFilter {
         ReferralFilter {
             q: q.to_string(),
             status: (self == View::ToAssign).then_some(Status::Submitted),
             assigned_to_me: self == View::Mine,
+            open: true,
         }
     }
     fn label(self) -> &'static str {
