@@ -18,10 +18,10 @@ step() {
 }
 endef
 
-.PHONY: help setup db build frontend run test e2e fuzz bench openapi communes clean-db
+.PHONY: help setup db build frontend run test fresh e2e fuzz bench openapi communes clean-db
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
 
 setup: ## Install the toolchain pieces (rustfmt, clippy, psql, Postgres, .venv tools)
 	@scripts/setup.sh
@@ -29,8 +29,8 @@ setup: ## Install the toolchain pieces (rustfmt, clippy, psql, Postgres, .venv t
 db: ## Start the local database if needed and print its DATABASE_URL
 	@scripts/db.sh
 
-build: ## Build the API binary (target/debug/sas)
-	@cargo build -p sas-api --bin sas
+build: ## Build the API binary (target/debug/sas), sharing its dependencies with cargo test
+	@scripts/build-server.sh
 
 frontend: ## Install the SPA toolchain if needed and build the SPA into frontend/dist
 	@scripts/frontend-setup.sh
@@ -55,12 +55,15 @@ test: ## Setup, format, lint, unit + black-box tests, then the API contract chec
 	step "cargo fmt --check" cargo fmt --all -- --check
 	step "cargo clippy" cargo clippy --all-targets -- -D warnings
 	step "cargo test" cargo test --workspace
-	step "build $(SAS)" cargo build -p sas-api --bin sas
+	step "build $(SAS)" scripts/build-server.sh
 	step "api checks" scripts/api-checks.sh
 	step "frontend setup" scripts/frontend-setup.sh
 	step "frontend build" scripts/frontend-build.sh
 	step "browser tests" scripts/e2e.sh
 	printf '\nmake test: all steps passed (%d s)\n' $$((SECONDS - start))
+
+fresh: ## Time `make test` of HEAD as on a new machine (docs/step-times.md)
+	@scripts/fresh-make-test.sh
 
 e2e: setup build frontend ## The browser tests alone (Playwright + Debian's Chromium)
 	@export DATABASE_URL="$$(scripts/db.sh)"

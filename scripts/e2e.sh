@@ -24,7 +24,7 @@ e2e_url="$server_url/$db$query"
 
 [ -x frontend/node_modules/.bin/playwright ] || { echo "e2e: run scripts/frontend-setup.sh first" >&2; exit 1; }
 # Always (a no-op when up to date): a stale binary would test yesterday's server.
-cargo build -q -p sas-api --bin sas
+scripts/build-server.sh -q
 if [ ! -f frontend/dist/index.html ]; then
     echo "e2e: building the SPA"
     scripts/frontend-build.sh

@@ -1,38 +1,50 @@
 #!/usr/bin/env bash
-# Release build of the SPA into frontend/dist (served by the API with SAS_STATIC_DIR).
+# Builds the SPA into frontend/dist (served by the API with SAS_STATIC_DIR), offline:
+#   1. build/vendor-dsfr.mjs   the DSFR core and the components used, with their fonts and icons;
+#   2. cargo build             the wasm (release: size over speed, see the overrides below);
+#   3. wasm-bindgen            the JavaScript glue (`--target web`), at Cargo.lock's version;
+#   4. wasm-opt -Oz            from npm `binaryen` (Debian's is too old for this wasm);
+#   5. build/assemble.mjs      hashed names, integrity attributes, the CSP-compliant boot.js
+#                              loader, precompressed .br/.gz siblings, swapped in atomically.
+# `--dev`: a debug build for quick iterations (no wasm-opt, no compression).
+# The tools come from scripts/frontend-setup.sh.
 set -euo pipefail
-cd "$(dirname "$0")/../frontend"
+cd "$(dirname "$0")/.."
+root=$PWD
 
-# wasm-opt from npm `binaryen` (Debian's is too old for this wasm).
-export PATH="$PWD/node_modules/.bin:$PATH"
-# Size over speed for the wasm only: these override the workspace's release profile for this
-# cargo invocation (the API's own release build keeps its settings).
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
-export CARGO_PROFILE_RELEASE_LTO=fat
-export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
-export CARGO_PROFILE_RELEASE_STRIP=false
-export CARGO_PROFILE_RELEASE_DEBUG=false
-export CARGO_PROFILE_RELEASE_PANIC=abort
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+log() { printf 'frontend-build: %s\n' "$*"; }
+command -v wasm-bindgen >/dev/null || { log "wasm-bindgen not found: run scripts/frontend-setup.sh" >&2; exit 1; }
+[ -d frontend/node_modules/@gouvfr/dsfr ] || { log "npm packages missing: run scripts/frontend-setup.sh" >&2; exit 1; }
 
-trunk build --release "$@"
+node frontend/build/vendor-dsfr.mjs
 
-wasm=$(ls dist/*_bg.wasm)
-js=$(ls dist/sas-frontend-*.js)
-printf 'frontend-build: %s %s bytes (%s gzipped), %s %s bytes (%s gzipped)\n' \
-    "$(basename "$wasm")" "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" \
-    "$(basename "$js")" "$(wc -c <"$js")" "$(gzip -9 -c "$js" | wc -c)"
+if [ "$dev" = 1 ]; then
+    cargo build --target wasm32-unknown-unknown -p sas-frontend --bin sas-frontend
+    wasm="target/wasm32-unknown-unknown/debug/sas-frontend.wasm"
+else
+    # Size over speed for the wasm only: these override the workspace's release profile for
+    # this cargo invocation (the API's own release build keeps its settings).
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
+    CARGO_PROFILE_RELEASE_LTO=fat \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+    CARGO_PROFILE_RELEASE_STRIP=false \
+    CARGO_PROFILE_RELEASE_DEBUG=false \
+    CARGO_PROFILE_RELEASE_PANIC=abort \
+        cargo build --release --target wasm32-unknown-unknown -p sas-frontend --bin sas-frontend
+    wasm="target/wasm32-unknown-unknown/release/sas-frontend.wasm"
+fi
 
-# Precompressed siblings (.br at the highest quality, .gz -9): the API serves them when the
-# browser accepts them, instead of compressing on the fly at a fast level.
-node -e '
-const fs = require("fs"), path = require("path"), zlib = require("zlib");
-const walk = d => fs.readdirSync(d, { withFileTypes: true }).flatMap(e =>
-  e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
-for (const f of walk("dist")) {
-  if (!/\.(wasm|js|css|html|svg)$/.test(f)) continue;
-  const data = fs.readFileSync(f);
-  fs.writeFileSync(f + ".br", zlib.brotliCompressSync(data, { params: {
-    [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
-  fs.writeFileSync(f + ".gz", zlib.gzipSync(data, { level: 9 }));
-}'
-echo "frontend-build: precompressed .br and .gz written next to the text assets"
+stage="$root/target/frontend-stage"
+rm -rf "$stage"
+mkdir -p "$stage"
+wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name sas-frontend "$wasm"
+if [ "$dev" = 1 ]; then
+    node frontend/build/assemble.mjs "$stage" --no-compress
+else
+    "$root/frontend/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+        "$stage/sas-frontend_bg.wasm" -o "$stage/sas-frontend_bg.opt.wasm"
+    mv "$stage/sas-frontend_bg.opt.wasm" "$stage/sas-frontend_bg.wasm"
+    node frontend/build/assemble.mjs "$stage"
+fi

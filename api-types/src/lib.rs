@@ -11,6 +11,7 @@ mod codes;
 pub mod problem;
 pub mod reference;
 pub mod referral;
+pub mod rules;
 
 pub use admin::*;
 pub use auth::*;

@@ -1,4 +1,4 @@
-// Trunk pre-build hook: builds vendor/dsfr/ from node_modules/@gouvfr/dsfr: one stylesheet with
+// First step of scripts/frontend-build.sh: builds vendor/dsfr/ from node_modules/@gouvfr/dsfr: one stylesheet with
 // the DSFR core and only the components the app uses, plus the fonts and icons it references
 // (bundled, served from 'self': no CDN). Re-run by every build, so an npm update is picked up.
 import { readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync, existsSync } from 'node:fs';
@@ -17,7 +17,7 @@ if (!existsSync(dist)) {
 // Keep in step with the markup of src/components and src/pages.
 const COMPONENTS = [
   'link', 'button', 'form', 'input', 'select', 'checkbox', 'radio', 'segmented', 'alert',
-  'badge', 'tag', 'callout', 'table', 'breadcrumb', 'skiplink', 'modal', 'navigation',
+  'badge', 'tag', 'callout', 'breadcrumb', 'skiplink', 'modal', 'navigation',
   'logo', 'header', 'footer',
 ];
 const files = ['core/core.main.min.css', ...COMPONENTS.map((c) => {
@@ -32,7 +32,7 @@ let css = '';
 for (const f of files) {
   const text = readFileSync(join(dist, f), 'utf8').replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, '');
   // url() paths are relative to each source file: rewrite them as absolute paths under /dsfr/
-  // (the stylesheet itself is hashed by Trunk and served from the root).
+  // (the stylesheet itself is hashed by build/assemble.mjs and served from the root).
   css += text.replace(/url\(\s*(["']?)([^"')]+)\1\s*\)/g, (all, quote, u) => {
     if (u.startsWith('data:') || u.startsWith('#') || /^[a-z]+:/i.test(u)) return all;
     const clean = u.split(/[?#]/)[0];
@@ -42,7 +42,7 @@ for (const f of files) {
     return `url(${quote}/dsfr/${rel}${quote})`;
   }) + '\n';
 }
-// The stylesheet sits beside the asset folder: Trunk hashes it, and copies the folder as is.
+// The stylesheet sits beside the asset folder: assemble.mjs hashes it and copies the folder.
 writeFileSync(join(root, 'vendor', 'dsfr.min.css'), css);
 for (const a of assets) {
   mkdirSync(dirname(join(out, a)), { recursive: true });

@@ -6,7 +6,10 @@ test.describe('Administration', () => {
     await login(page, ACCOUNTS.admin);
     await expect(page.getByRole('heading', { level: 1, name: 'Structures' })).toBeVisible();
     await expect(page.getByRole('row', { name: /Mission Locale de Lyon/ })).toBeVisible();
-    await page.getByRole('link', { name: 'Ajouter une structure' }).click();
+    const add = page.getByRole('link', { name: 'Ajouter une structure' });
+    await checkPage(page, '07b-structures', { action: add });
+    await checkPage(page, '07c-structures-ligne', { action: page.getByRole('link', { name: 'Mission Locale de Lyon' }) });
+    await add.click();
     await expect(page.getByRole('heading', { level: 1, name: 'Ajouter une structure' })).toBeVisible();
     const name = `Espace jeunes ${uniqueName('')}`;
     await page.getByLabel('Nom', { exact: true }).fill(name);
@@ -43,8 +46,22 @@ test.describe('Administration', () => {
     await login(page, ACCOUNTS.admin);
     await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Comptes' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Comptes' })).toBeVisible();
-    await checkPage(page, '22-comptes');
-    await page.getByRole('link', { name: 'Créer un compte' }).click();
+    const create = page.getByRole('link', { name: 'Créer un compte' });
+    await checkPage(page, '22-comptes', { action: create });
+    await checkPage(page, '22b-comptes-ligne', { action: page.getByRole('link', { name: 'Awa Aiguilleuse' }) });
+    await create.click();
+    // Sent empty: the email is asked for, not called invalid; optional fields say so.
+    await page.getByRole('button', { name: 'Créer le compte' }).click();
+    await expect(page.locator('#compte-email-error')).toHaveText('Indiquez l’adresse électronique de la personne.');
+    await expect(page.getByLabel('Structure (facultatif)')).toBeVisible();
+    // The structure comes before the roles it allows.
+    const order = await page.evaluate(() => {
+      const s = document.getElementById('compte-structure-id');
+      const r = document.getElementById('compte-roles');
+      return s && r ? s.compareDocumentPosition(r) & Node.DOCUMENT_POSITION_FOLLOWING : 0;
+    });
+    expect(order).toBeTruthy();
+    await checkPage(page, '22c-compte-vide', { action: page.getByRole('button', { name: 'Créer le compte' }) });
     const email = `${uniqueName('agent')}@exemple.fr`;
     await page.getByLabel('Adresse électronique').fill(email);
     await page.getByLabel('Prénom').fill('Chloé');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ACCOUNTS, PASSWORD, checkPage, login, logout, submitLogin, uniqueName, watchErrors } from './helpers';
+import { ACCOUNTS, axe, checkPage, login, logout, PASSWORD, submitLogin, uniqueName, watchErrors } from './helpers';
 
 test.describe('Connexion', () => {
   test('the login page is reachable and accessible', async ({ page }) => {
@@ -87,18 +87,63 @@ test.describe('Connexion', () => {
     expect(errors).toEqual([]);
   });
 
-  test('a wrong password is refused with a French message', async ({ page }) => {
+  test('a wrong password is refused with a French message, the focus on it, then on the fields', async ({ page }) => {
     await login(page, ACCOUNTS.prescriber, 'mauvais-mot-de-passe', false);
-    await expect(page.getByRole('alert')).toContainText('Adresse électronique ou mot de passe incorrect.');
-    await expect(page.getByLabel('Adresse électronique')).toHaveValue(ACCOUNTS.prescriber);
-    await checkPage(page, '02-connexion-erreur');
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('Adresse électronique ou mot de passe incorrect.');
+    // The keyboard user lands on the message, and the next Tab is the first field.
+    await expect(alert).toBeFocused();
+    const email = page.getByLabel('Adresse électronique');
+    const password = page.getByLabel('Mot de passe', { exact: true });
+    await expect(email).toHaveValue(ACCOUNTS.prescriber);
+    for (const field of [email, password]) {
+      await expect(field).toHaveAttribute('aria-invalid', 'true');
+      await expect(field).toHaveAttribute('aria-describedby', /erreur-connexion/);
+    }
+    await page.keyboard.press('Tab');
+    await expect(email).toBeFocused();
+    await checkPage(page, '02-connexion-erreur', { action: page.getByRole('button', { name: 'Se connecter' }) });
+    // Fixed and sent again: in.
+    await password.fill(PASSWORD);
+    await password.press('Enter');
+    await expect(page).toHaveURL(/\/signalements$/);
+  });
+
+  test('the submit button keeps the focus while the login is under way', async ({ page }) => {
+    await page.goto('/connexion');
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => { release = r; });
+    await page.route('**/api/v1/auth/token', async (route) => {
+      if (!route.request().postData()?.includes('"password"')) return route.continue();
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel('Adresse électronique').fill(ACCOUNTS.prescriber);
+    await page.getByLabel('Mot de passe', { exact: true }).fill('mauvais-mot-de-passe');
+    const button = page.getByRole('button', { name: 'Se connecter' });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const busy = page.getByRole('button', { name: 'Connexion…' });
+    await expect(busy).toHaveAttribute('aria-disabled', 'true');
+    await expect(busy).toBeFocused();
+    // Focusable: aria-disabled only (Playwright counts aria-disabled as disabled).
+    expect(await busy.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    // A second press while busy sends nothing more.
+    let extra = 0;
+    page.on('request', (r) => { if (r.url().endsWith('/auth/token')) extra += 1; });
+    await page.keyboard.press('Enter');
+    release();
+    await expect(page.getByRole('alert')).toBeFocused();
+    expect(extra).toBe(0);
+    await expect(button).not.toHaveAttribute('aria-disabled', 'true');
   });
 
   const homes = [
     { role: 'prescriber', email: ACCOUNTS.prescriber, url: /\/signalements$/, heading: 'Mes signalements', nav: ['Mes signalements', 'Signaler un jeune'], shot: '03-accueil-prescripteur' },
     { role: 'counsellor', email: ACCOUNTS.counsellor, url: /\/file-attente$/, heading: 'File d’attente du territoire', nav: ['File d’attente'], shot: '04-accueil-aiguilleur' },
-    { role: 'receiver', email: ACCOUNTS.receiver, url: /\/relais$/, heading: 'Demandes de relais', nav: ['Demandes de relais'], shot: '05-accueil-accueil' },
-    { role: 'pilot', email: ACCOUNTS.pilot, url: /\/pilotage$/, heading: 'Pilotage du territoire', nav: ['Pilotage'], shot: '06-accueil-pilote' },
+    // Pages whose feature is not built yet say so plainly, instead of looking empty.
+    { role: 'receiver', email: ACCOUNTS.receiver, url: /\/relais$/, heading: 'Demandes de relais', nav: ['Demandes de relais'], shot: '05-accueil-accueil', says: 'Les demandes de relais arrivent bientôt' },
+    { role: 'pilot', email: ACCOUNTS.pilot, url: /\/pilotage$/, heading: 'Pilotage du territoire', nav: ['Pilotage'], shot: '06-accueil-pilote', says: 'Les indicateurs arrivent bientôt' },
     { role: 'admin', email: ACCOUNTS.admin, url: /\/admin\/structures$/, heading: 'Structures', nav: ['Structures', 'Comptes'], shot: '07-accueil-admin' },
   ];
   for (const h of homes) {
@@ -109,6 +154,7 @@ test.describe('Connexion', () => {
       await expect(page.getByRole('heading', { level: 1, name: h.heading })).toBeVisible();
       const menu = page.getByRole('navigation', { name: 'Menu principal' });
       await expect(menu.getByRole('link')).toHaveText(h.nav);
+      if (h.says) await expect(page.getByRole('heading', { level: 2, name: h.says })).toBeVisible();
       await checkPage(page, h.shot);
       await logout(page);
       await expect(page.getByRole('status').or(page.locator('.fr-alert'))).toContainText('Vous êtes déconnecté.');
@@ -154,6 +200,11 @@ test.describe('Connexion', () => {
     await expect(page).toHaveURL(/\/signalements$/);
     const role = page.getByLabel('Rôle actif');
     await expect(role).toHaveValue('prescriber');
+    // The label sits on one line above its selector, never wrapped against it.
+    const label = await page.locator('label[for="role-actif"]').boundingBox();
+    const select = await role.boundingBox();
+    expect(label && select && label.y + label.height <= select.y + 1).toBe(true);
+    expect(label && label.height < 2 * 20).toBe(true);
     await role.selectOption('receiver');
     await expect(page).toHaveURL(/\/relais$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Demandes de relais' })).toBeVisible();
@@ -167,5 +218,25 @@ test.describe('Connexion', () => {
     await expect(page).toHaveURL(/\/relais$/);
     await page.getByLabel('Rôle actif').selectOption('prescriber');
     await expect(page).toHaveURL(/\/signalements$/);
+  });
+
+  test('on a phone the menu opens over the page and closes again', async ({ page }) => {
+    await login(page, ACCOUNTS.missionLocale);
+    await page.setViewportSize({ width: 375, height: 800 });
+    const open = page.getByRole('button', { name: 'Menu' });
+    await expect(open).toBeVisible();
+    await expect(open).toHaveAttribute('aria-expanded', 'false');
+    await open.click();
+    await expect(open).toHaveAttribute('aria-expanded', 'true');
+    const menu = page.locator('#menu-principal');
+    await expect(menu.getByRole('link', { name: 'Mes signalements' })).toBeVisible();
+    await expect(menu.getByLabel('Rôle actif')).toBeVisible();
+    await expect(menu.getByRole('button', { name: 'Se déconnecter' })).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    await page.screenshot({ path: `${process.env.E2E_ARTIFACTS || '../target/e2e-artifacts'}/screens/08b-menu-375.png` });
+    await axe(page, '08b-menu-375');
+    await menu.getByRole('link', { name: 'Signaler un jeune' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Signaler un jeune' })).toBeVisible();
+    await expect(open).toHaveAttribute('aria-expanded', 'false');
   });
 });

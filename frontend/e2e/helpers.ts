@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Locator, Page, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 
@@ -25,13 +25,50 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/** The widths every page is checked at: a phone (375 px) and a desktop (1280 px). */
+export const WIDTHS = [375, 1280] as const;
+
+export interface PageChecks {
+  /** The page's main action (the queue's first "M’attribuer", a form's submit…): it must be
+   *  fully on screen at every width once scrolled to. */
+  action?: Locator;
+}
+
 /**
- * Keeps a screenshot of the page as an artifact and checks it with axe-core
- * (WCAG 2.0/2.1 A and AA rules): no serious or critical violation is allowed.
+ * The check every page's test makes, at 375 px and at 1280 px: no horizontal scroll of the
+ * page, the main action visible and not cut, and axe-core (WCAG 2.0/2.1 A and AA plus best
+ * practices: no serious or critical violation). Keeps a screenshot of both widths as
+ * artifacts (`NAME-375.png`, `NAME.png`). Leaves the page at 1280 px.
  */
-export async function checkPage(page: Page, name: string) {
+export async function checkPage(page: Page, name: string, checks: PageChecks = {}) {
   await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: `${screens}/${name}.png`, fullPage: true });
+  const height = page.viewportSize()?.height ?? 900;
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height });
+    await page.waitForFunction((w) => document.documentElement.clientWidth <= w, width);
+    const overflow = await page.evaluate(() => {
+      const root = document.documentElement;
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1)
+        .slice(0, 3)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${[...e.classList].join('.')}`);
+      return { scroll: root.scrollWidth, client: root.clientWidth, wide };
+    });
+    expect(overflow.scroll, `${name} at ${width} px scrolls sideways (${overflow.wide.join(', ')})`)
+      .toBeLessThanOrEqual(overflow.client);
+    if (checks.action) {
+      await checks.action.scrollIntoViewIfNeeded();
+      await expect(checks.action, `${name} at ${width} px: the main action is visible`).toBeVisible();
+      await expect(checks.action, `${name} at ${width} px: the main action is on screen`).toBeInViewport({ ratio: 1 });
+    }
+    const suffix = width === 1280 ? '' : `-${width}`;
+    await page.screenshot({ path: `${screens}/${name}${suffix}.png`, fullPage: true });
+    await axe(page, `${name}${suffix}`);
+  }
+}
+
+/** axe-core on the page as it is now (the serious and critical violations fail the test). */
+export async function axe(page: Page, name: string) {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
     .analyze();
@@ -98,7 +135,7 @@ export async function fillReferral(page: Page, y: Youth) {
   await page.getByLabel('Prénom', { exact: true }).fill(y.firstName);
   await page.getByLabel('Nom', { exact: true }).fill(y.lastName);
   await page.getByLabel('Date de naissance').fill(y.birthDate);
-  await page.getByLabel('Téléphone du jeune (facultatif)').fill(y.phone ?? '06 12 34 56 78');
+  await page.getByLabel(/^Téléphone du jeune/).fill(y.phone ?? '06 12 34 56 78');
   const commune = page.getByRole('combobox', { name: /Commune de résidence/ });
   await commune.fill(y.commune ?? 'Villeurbanne');
   await expect(page.getByRole('option').first()).toBeVisible();
@@ -106,7 +143,7 @@ export async function fillReferral(page: Page, y: Youth) {
   await commune.press('Enter');
   if (y.minor) {
     await page.getByLabel('Nom et prénom du représentant légal').fill(y.minor.name);
-    if (y.minor.phone) await page.getByLabel('Téléphone du représentant légal (facultatif)').fill(y.minor.phone);
+    if (y.minor.phone) await page.getByLabel('Téléphone du représentant légal', { exact: true }).fill(y.minor.phone);
   }
   await page.getByLabel('Motif de fin d’accompagnement').selectOption('ase_exit');
   if (y.exitDate) await page.getByLabel('Date de fin de l’accompagnement actuel (facultatif)').fill(y.exitDate);

@@ -11,7 +11,8 @@ test.describe('Signaler un jeune', () => {
 
   test('the prescriber refers an adult and finds the referral in their list', async ({ page }) => {
     const errors = watchErrors(page);
-    await checkPage(page, '11-signaler-formulaire');
+    const send = page.getByRole('button', { name: 'Envoyer le signalement' });
+    await checkPage(page, '11-signaler-formulaire', { action: send });
     const lastName = uniqueName('Majeur');
     await fillReferral(page, { firstName: 'Léa', lastName, birthDate: isoDate(0, -22), phone: '06 12 34 56 78', exitDate: isoDate(45) });
     // No legal representative for an adult.
@@ -20,8 +21,8 @@ test.describe('Signaler un jeune', () => {
     await page.getByLabel('Filtrer la liste des besoins').fill('hebergement temporaire');
     await page.getByLabel('Rechercher une solution d’hébergement temporaire').check({ force: true });
     await expect(page.getByRole('button', { name: 'Retirer Rechercher une solution d’hébergement temporaire' })).toBeVisible();
-    await checkPage(page, '12-signaler-rempli');
-    await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+    await checkPage(page, '12-signaler-rempli', { action: send });
+    await send.click();
 
     await expect(page).toHaveURL(/\/dossiers\/[0-9a-f-]{36}$/);
     await expect(page.getByRole('heading', { level: 1, name: `Dossier de Léa ${lastName}` })).toBeVisible();
@@ -35,7 +36,9 @@ test.describe('Signaler un jeune', () => {
     const row = page.getByRole('row', { name: new RegExp(lastName) });
     await expect(row).toContainText('Signalé');
     await expect(row).toContainText('J-45');
-    await checkPage(page, '14-mes-signalements');
+    // The list works on a phone: the row's link and the page's action stay on screen.
+    await checkPage(page, '14-mes-signalements', { action: row.getByRole('link', { name: `Léa ${lastName}` }) });
+    await checkPage(page, '14-mes-signalements-action', { action: page.getByRole('link', { name: 'Signaler un jeune' }).last() });
     expect(errors).toEqual([]);
   });
 
@@ -49,7 +52,7 @@ test.describe('Signaler un jeune', () => {
     await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
     const summary = page.getByRole('alert').filter({ hasText: 'Le formulaire contient 2 erreurs' });
     await expect(summary).toBeVisible();
-    await expect(page.locator('#rep-phone-error')).toHaveText('Indiquez le téléphone ou le courriel du représentant légal.');
+    await expect(page.locator('#rep-contact-error')).toHaveText('Indiquez le téléphone ou le courriel du représentant légal.');
     await expect(summary).toBeFocused();
     await expect(page.locator('#rep-name-error')).toHaveText('Le jeune est mineur : indiquez son représentant légal.');
     await expect(page.getByLabel('Nom et prénom du représentant légal')).toHaveAttribute('aria-invalid', 'true');
@@ -59,7 +62,7 @@ test.describe('Signaler un jeune', () => {
     await summary.getByRole('link').first().click();
     await expect(page.getByLabel('Nom et prénom du représentant légal')).toBeFocused();
     await page.getByLabel('Nom et prénom du représentant légal').fill('Sonia Martin');
-    await page.getByLabel('Téléphone du représentant légal (facultatif)').fill('07 00 00 00 01');
+    await page.getByLabel('Téléphone du représentant légal', { exact: true }).fill('07 00 00 00 01');
     await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
     await expect(page).toHaveURL(/\/dossiers\//);
     await expect(page.getByRole('heading', { name: 'Représentant légal' })).toBeVisible();
@@ -78,8 +81,8 @@ test.describe('Signaler un jeune', () => {
     ]);
     await expect(page.locator('#youth-birth-date-error')).toContainText('SAS accompagne les jeunes de 15 à 29 ans');
     await expect(page.locator('#youth-phone-error')).toHaveText('Numéro de téléphone invalide. Exemple : 06 12 34 56 78');
-    await expect(page.getByLabel('Téléphone du jeune (facultatif)')).toHaveValue('12 34');
-    await expect(page.getByLabel('Téléphone du jeune (facultatif)')).toHaveAttribute('aria-describedby', /youth-phone-error/);
+    await expect(page.getByLabel(/^Téléphone du jeune/)).toHaveValue('12 34');
+    await expect(page.getByLabel(/^Téléphone du jeune/)).toHaveAttribute('aria-describedby', /youth-phone-error/);
     await expect(page.getByLabel('Nom', { exact: true })).toHaveValue('Trop-Âgé');
     await checkPage(page, '17-signaler-erreurs');
   });
@@ -119,5 +122,63 @@ test.describe('Signaler un jeune', () => {
     await expect(commune).toHaveAttribute('aria-activedescendant', /youth-commune-option-0/);
     await commune.press('Enter');
     await expect(page.getByText('Cette commune n’est couverte par aucune équipe SAS pour le moment')).toBeVisible();
+  });
+
+  test('the error summary shrinks as fields are fixed and goes when the form is complete', async ({ page }) => {
+    const send = page.getByRole('button', { name: 'Envoyer le signalement' });
+    await send.click();
+    const summary = page.locator('#resume-erreurs');
+    await expect(summary).toBeFocused();
+    const title = summary.getByRole('heading');
+    const count = async () => Number((await title.textContent())?.match(/(\d+) erreurs/)?.[1] ?? 1);
+    const before = await count();
+    expect(before).toBeGreaterThanOrEqual(7);
+    await page.getByLabel('Prénom', { exact: true }).fill('Jade');
+    await expect(page.locator('#youth-first-name-error')).toHaveCount(0);
+    await expect(page.getByLabel('Prénom', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(title).toHaveText(`Le formulaire contient ${before - 1} erreurs`);
+    // Still invalid while incomplete: a date of birth that is too old keeps its error, updated.
+    await page.getByLabel('Date de naissance').fill(isoDate(0, -40));
+    await expect(page.locator('#youth-birth-date-error')).toContainText('Le jeune a 40 ans');
+    await fillReferral(page, { firstName: 'Jade', lastName: uniqueName('Complet'), birthDate: isoDate(0, -20) });
+    await expect(summary).toHaveCount(0);
+    await expect(page.locator('.fr-error-text, .fr-message--error')).toHaveCount(0);
+    await checkPage(page, '17b-signaler-corrige', { action: send });
+  });
+
+  test('one way to reach the young person is asked for before sending, and “through me” is one control', async ({ page }) => {
+    // Said before submission: one group, one label, none of its fields "optional".
+    const group = page.getByRole('group', { name: /^Un moyen de le joindre : téléphone, courriel ou par votre intermédiaire/ });
+    await expect(group).toBeVisible();
+    await expect(group.getByLabel(/^Téléphone du jeune/)).toBeVisible();
+    await expect(group.getByLabel(/^Courriel du jeune/)).toBeVisible();
+    await expect(group).not.toContainText('facultatif');
+    const lastName = uniqueName('Relais');
+    await fillReferral(page, { firstName: 'Lina', lastName, birthDate: isoDate(0, -21), phone: '' });
+    await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+    await expect(page.locator('#youth-contact-error')).toHaveText('Indiquez un téléphone ou un courriel du jeune, ou cochez « par mon intermédiaire ».');
+    await expect(page.locator('#resume-erreurs')).toContainText('Moyen de joindre le jeune');
+    // The summary link leads to the group.
+    await page.locator('#resume-erreurs').getByRole('link').first().click();
+    await expect(page.locator('#youth-contact')).toBeFocused();
+    // "Through me" replaces the channels: they are no longer offered.
+    await page.getByRole('checkbox', { name: 'SMS', exact: true }).check({ force: true });
+    await group.getByLabel(/^Par mon intermédiaire/).check({ force: true });
+    await expect(page.locator('#youth-contact-error')).toHaveCount(0);
+    await expect(page.getByRole('group', { name: /Moyens de contact acceptés/ })).toHaveCount(0);
+    const posted = page.waitForRequest((r) => r.url().endsWith('/api/v1/referrals') && r.method() === 'POST');
+    await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+    const youth = (await posted).postDataJSON().youth;
+    expect(youth.contact_via_prescriber_only).toBe(true);
+    expect(youth.contact_channels).toEqual(['via_prescriber']);
+    await expect(page).toHaveURL(/\/dossiers\//);
+    await expect(page.getByText('Uniquement par l’intermédiaire du prescripteur')).toBeVisible();
+  });
+
+  test('the needs filter ranks what people mean first', async ({ page }) => {
+    await page.getByLabel('Filtrer la liste des besoins').fill('logement');
+    const first = page.locator('#needs .sas-picker__items label').first();
+    await expect(first).toHaveText('Rechercher une solution d’hébergement temporaire');
+    await expect(page.locator('#needs .sas-picker__items label').last()).toHaveText('Acheter un logement');
   });
 });

@@ -2,12 +2,13 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api;
 use crate::components::feedback::Loading;
 use crate::components::layout::{Footer, Header, SkipLinks};
 use crate::logic::access::{self, Area};
 use crate::pages;
 use crate::platform;
+use crate::services;
+use crate::services::auth::Session;
 use crate::session::{use_auth, Auth, AuthAction, AuthContext};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
@@ -98,15 +99,15 @@ pub fn app() -> Html {
         let auth = auth.clone();
         move |_| {
             let expired = auth.clone();
-            api::on_session_expired(Callback::from(move |_| {
+            services::on_session_expired(Callback::from(move |_| {
                 expired.dispatch(AuthAction::SignedOut(Some(
                     "Votre session a expiré. Reconnectez-vous pour continuer.".into(),
                 )));
             }));
             yew::platform::spawn_local(async move {
-                match api::restore().await {
-                    Some(api::Session::SignedIn(me)) => auth.dispatch(AuthAction::SignedIn(me)),
-                    Some(api::Session::PasswordChangeRequired) => {
+                match services::auth::restore().await {
+                    Some(Session::SignedIn(me)) => auth.dispatch(AuthAction::SignedIn(me)),
+                    Some(Session::PasswordChangeRequired) => {
                         auth.dispatch(AuthAction::PasswordChangeRequired)
                     }
                     // No session is the ordinary state of a first visit: no notice.
@@ -220,24 +221,24 @@ fn guarded(p: &GuardedProps) -> Html {
 
 fn render(route: Route) -> Html {
     match route {
-        Route::Home | Route::Login => html! { <pages::login::Login /> },
-        Route::ChangePassword => html! { <pages::password::ChangePassword /> },
-        Route::Referrals => html! { <pages::referrals::MyReferrals /> },
-        Route::NewReferral => html! { <pages::new_referral::NewReferral /> },
-        Route::Queue => html! { <pages::queue::Queue /> },
-        Route::Referral { id } => html! { <pages::referral::ReferralPage {id} /> },
+        Route::Home | Route::Login => html! { <pages::auth::login::Login /> },
+        Route::ChangePassword => html! { <pages::auth::password::ChangePassword /> },
+        Route::Referrals => html! { <pages::referrals::list::MyReferrals /> },
+        Route::NewReferral => html! { <pages::referrals::new::NewReferral /> },
+        Route::Queue => html! { <pages::referrals::queue::Queue /> },
+        Route::Referral { id } => html! { <pages::referrals::detail::ReferralPage {id} /> },
         Route::Relays => html! { <pages::Relays /> },
         Route::Steering => html! { <pages::Steering /> },
-        Route::Structures => html! { <pages::admin_structures::Structures /> },
+        Route::Structures => html! { <pages::admin::structures::Structures /> },
         Route::NewStructure => {
-            html! { <pages::admin_structures::StructureEdit id={None::<String>} /> }
+            html! { <pages::admin::structure_edit::StructureEdit id={None::<String>} /> }
         }
         Route::Structure { id } => {
-            html! { <pages::admin_structures::StructureEdit id={Some(id)} /> }
+            html! { <pages::admin::structure_edit::StructureEdit id={Some(id)} /> }
         }
-        Route::Users => html! { <pages::admin_users::Users /> },
-        Route::NewUser => html! { <pages::admin_users::UserEdit id={None::<String>} /> },
-        Route::User { id } => html! { <pages::admin_users::UserEdit id={Some(id)} /> },
+        Route::Users => html! { <pages::admin::users::Users /> },
+        Route::NewUser => html! { <pages::admin::user_edit::UserEdit id={None::<String>} /> },
+        Route::User { id } => html! { <pages::admin::user_edit::UserEdit id={Some(id)} /> },
         Route::Accessibility => html! { <pages::Accessibility /> },
         Route::Privacy => html! { <pages::Privacy /> },
         Route::NotFound => html! { <pages::NotFound /> },

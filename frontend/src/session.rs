@@ -105,3 +105,21 @@ pub fn use_title(title: &str) {
         platform::set_title(t);
     });
 }
+
+/// The active role, when signed in.
+#[hook]
+pub fn use_active_role() -> Option<Role> {
+    match &*use_auth() {
+        Auth::SignedIn { role, .. } => Some(*role),
+        _ => None,
+    }
+}
+
+/// The signed-in user's structure name, when they have one.
+#[hook]
+pub fn use_structure_name() -> Option<String> {
+    match &*use_auth() {
+        Auth::SignedIn { me, .. } => me.structure.as_ref().map(|s| s.name.clone()),
+        _ => None,
+    }
+}

@@ -48,7 +48,7 @@ impl Gate {
     }
 }
 
-pub const MIN_LENGTH: usize = 12;
+pub const MIN_LENGTH: usize = api_types::rules::PASSWORD_MIN_CHARS;
 pub const MAX_LENGTH: usize = 256;
 
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {

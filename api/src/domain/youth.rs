@@ -1,5 +1,6 @@
 //! Parsing a referral at the edge: every field checked, normalised (names, E.164 phones,
 //! emails), and all problems reported at once with their field path and a stable code.
+use api_types::rules::{INFORMED_BY_MAX_CHARS, NAME_MAX_CHARS, REASON_TEXT_MAX_CHARS};
 use api_types::{
     Consent, ConsentMethod, ConsentScope, ContactChannel, FieldError, LegalRepresentative,
     ReasonCode, ReferralCreate, YouthInput,
@@ -122,7 +123,7 @@ impl Errors {
 
 fn name(v: &str, field: &str, errs: &mut Errors) -> String {
     match clean(v) {
-        Some(n) if n.chars().count() <= 100 => n,
+        Some(n) if n.chars().count() <= NAME_MAX_CHARS => n,
         Some(_) => {
             errs.add(field, "too_long", "At most 100 characters.");
             String::new()
@@ -249,7 +250,7 @@ pub fn parse(r: ReferralCreate, now: DateTime<Utc>) -> Result<ParsedReferral, Ve
     let reason_text = r.reason_text.as_deref().and_then(clean);
     if reason_text
         .as_deref()
-        .is_some_and(|t| t.chars().count() > 500)
+        .is_some_and(|t| t.chars().count() > REASON_TEXT_MAX_CHARS)
     {
         errs.add("reason_text", "too_long", "At most 500 characters.");
     }
@@ -304,7 +305,7 @@ fn consent(
     let informed_by = clean(&c.informed_by);
     match &informed_by {
         None => errs.add(&f("informed_by"), "required", "Who informed the youth?"),
-        Some(b) if b.chars().count() > 200 => {
+        Some(b) if b.chars().count() > INFORMED_BY_MAX_CHARS => {
             errs.add(&f("informed_by"), "too_long", "At most 200 characters.")
         }
         _ => {}
@@ -348,7 +349,7 @@ pub fn parse_consent(c: Consent, now: DateTime<Utc>) -> Result<ValidConsent, Vec
 }
 
 /// How far the exit date may lie from today.
-pub const EXIT_DATE_WINDOW_DAYS: i64 = 366;
+pub use api_types::rules::EXIT_DATE_WINDOW_DAYS;
 
 /// Rules that count calendar days in the territory's time zone: age 15–29 at referral, a
 /// legal representative under 18, a plausible exit date.

@@ -4,13 +4,12 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use api_types::{Commune, CommunePage};
+use api_types::Commune;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::api;
-use crate::logic::query::with_query;
 use crate::logic::referral_form::CommuneChoice;
+use crate::services::reference;
 
 pub fn choice_of(c: &Commune) -> CommuneChoice {
     let name = c.name.clone();
@@ -90,13 +89,12 @@ pub fn commune_field(p: &CommuneProps) -> Html {
                 if seq.borrow().get() != n {
                     return;
                 }
-                let path = with_query("/api/v1/communes", &[("q", v.trim()), ("limit", "8")]);
-                let page = api::get::<CommunePage>(&path).await;
+                let found = reference::search_communes(&v, 8).await;
                 if seq.borrow().get() != n {
                     return;
                 }
                 searching.set(false);
-                let items = page.map(|p| p.items).unwrap_or_default();
+                let items = found.unwrap_or_default();
                 open.set(true);
                 results.set(items);
             });

@@ -1,6 +1,7 @@
 //! Alerts, error summaries and loading states.
 use yew::prelude::*;
 
+use crate::hooks::use_focus_on_change;
 use crate::platform;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,9 @@ pub struct ErrorSummaryProps {
     /// A general problem to show above the list (network, conflict…).
     #[prop_or_default]
     pub general: Option<AttrValue>,
+    /// Changes at each refused submit: the summary then takes the keyboard focus.
+    #[prop_or_default]
+    pub focus_key: u32,
 }
 
 pub const SUMMARY_ID: &str = "resume-erreurs";
@@ -65,6 +69,7 @@ pub const SUMMARY_ID: &str = "resume-erreurs";
 /// The error summary at the top of a form: each entry links to (and focuses) its field.
 #[function_component(ErrorSummary)]
 pub fn error_summary(p: &ErrorSummaryProps) -> Html {
+    use_focus_on_change(SUMMARY_ID, p.focus_key);
     if p.items.is_empty() && p.general.is_none() {
         return html! {};
     }
@@ -106,4 +111,15 @@ pub struct LoadingProps {
 #[function_component(Loading)]
 pub fn loading(p: &LoadingProps) -> Html {
     html! { <p class="fr-text--sm sas-loading" role="status">{ p.text.clone() }</p> }
+}
+
+/// A form's submit button; `busy_label` shows while the request is out. While busy it stays
+/// focusable (`aria-disabled`, not `disabled`, which would drop the keyboard focus to the page
+/// body) and the form ignores a second submit.
+pub fn submit_button(label: &str, busy_label: &str, busy: bool) -> Html {
+    html! {
+        <button class="fr-btn" type="submit" aria-disabled={busy.then_some("true")}>
+            { if busy { busy_label.to_string() } else { label.to_string() } }
+        </button>
+    }
 }

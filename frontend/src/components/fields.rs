@@ -38,6 +38,12 @@ pub struct InputProps {
     pub min: Option<AttrValue>,
     #[prop_or_default]
     pub disabled: bool,
+    /// Invalid because of a message shown elsewhere (`described_by`), not under the field.
+    #[prop_or_default]
+    pub invalid: bool,
+    /// The id of that message.
+    #[prop_or_default]
+    pub described_by: Option<AttrValue>,
 }
 
 #[function_component(InputField)]
@@ -48,7 +54,14 @@ pub fn input_field(p: &InputProps) -> Html {
             cb.emit(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
-    let err = p.error.is_some();
+    let err = p.error.is_some() || p.invalid;
+    let mut described = describedby(&p.id, p.hint.is_some(), p.error.is_some());
+    if let Some(extra) = &p.described_by {
+        described = Some(match described {
+            Some(d) => format!("{d} {extra}"),
+            None => extra.to_string(),
+        });
+    }
     html! {
         <div class={classes!("fr-input-group", err.then_some("fr-input-group--error"), p.disabled.then_some("fr-input-group--disabled"))}>
             <label class="fr-label" for={p.id.clone()}>
@@ -71,7 +84,7 @@ pub fn input_field(p: &InputProps) -> Html {
                 max={p.max.clone()}
                 min={p.min.clone()}
                 aria-invalid={err.then_some("true")}
-                aria-describedby={describedby(&p.id, p.hint.is_some(), err)}
+                aria-describedby={described}
             />
             if let Some(e) = &p.error {
                 <p class="fr-error-text" id={format!("{}-error", p.id)}>{ e.clone() }</p>

@@ -1,13 +1,14 @@
 //! Page frame: skip links, header with the role's navigation, footer.
+use api_types::rules::{MAX_AGE, MIN_AGE};
 use api_types::Role;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api;
 use crate::app::Route;
 use crate::components::link::AppLink;
 use crate::logic::labels;
+use crate::services;
 use crate::session::{use_auth, Auth, AuthAction};
 
 #[function_component(SkipLinks)]
@@ -57,7 +58,7 @@ pub fn header() -> Html {
             let auth = auth.clone();
             let navigator = navigator.clone();
             yew::platform::spawn_local(async move {
-                api::logout().await;
+                services::auth::logout().await;
                 auth.dispatch(AuthAction::SignedOut(Some("Vous êtes déconnecté.".into())));
                 if let Some(n) = navigator {
                     n.push(&Route::Login);
@@ -185,7 +186,7 @@ pub fn header() -> Html {
                 </div>
             </div>
             if signed_in {
-                <div class={classes!("fr-header__menu", "fr-modal", menu_open.then_some("fr-modal--opened"))} id="menu-principal" aria-label="Menu">
+                <div class={classes!("fr-header__menu", "fr-modal", menu_open.then_some("fr-modal--opened"))} id="menu-principal">
                     <div class="fr-container">
                         if *menu_open {
                             <button type="button" class="fr-btn--close fr-btn" aria-controls="menu-principal" onclick={toggle_menu}>{ "Fermer" }</button>
@@ -210,7 +211,7 @@ pub fn footer() -> Html {
                     </div>
                     <div class="fr-footer__content">
                         <p class="fr-footer__content-desc">
-                            { "SAS aide les structures à signaler les jeunes de 15 à 29 ans dont l’accompagnement se termine, pour qu’une équipe les contacte et les oriente vers la bonne structure." }
+                            { format!("SAS aide les structures à signaler les jeunes de {MIN_AGE} à {MAX_AGE} ans dont l’accompagnement se termine, pour qu’une équipe les contacte et les oriente vers la bonne structure.") }
                         </p>
                     </div>
                 </div>

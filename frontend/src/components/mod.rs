@@ -5,4 +5,6 @@ pub mod feedback;
 pub mod fields;
 pub mod layout;
 pub mod link;
+pub mod list;
+pub mod table;
 pub mod thematiques;

@@ -1,85 +1,12 @@
-//! Administration forms (structures, users): state as typed, validation mirrors, requests.
+//! Administration forms (structures, accounts): values as typed, their checks (mirrors of the
+//! API's), the request bodies, and where the API's field errors go.
+use api_types::rules::PASSWORD_MIN_CHARS;
 use api_types::{FieldError, Role, Structure, StructureInput, User, UserCreate, UserUpdate};
 use uuid::Uuid;
 
 use super::error::field_message;
+use super::form::{Errors, FormField, FormModel};
 use super::validate::{is_email, is_phone, is_siret, opt};
-
-/// Field errors keyed by the API's field name (`name`, `siret`, `roles`…), in form order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Errors {
-    order: &'static [&'static str],
-    items: Vec<(String, String)>,
-}
-
-impl Errors {
-    pub fn new(order: &'static [&'static str]) -> Errors {
-        Errors {
-            order,
-            items: Vec::new(),
-        }
-    }
-
-    /// `roles[1]` and `roles` are the same field on screen.
-    fn base(path: &str) -> String {
-        path.split('[').next().unwrap_or(path).to_string()
-    }
-
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        let f = Errors::base(field);
-        if !self.items.iter().any(|(x, _)| *x == f) {
-            self.items.push((f, message.into()));
-            let order = self.order;
-            self.items
-                .sort_by_key(|(x, _)| order.iter().position(|o| o == x).unwrap_or(order.len()));
-        }
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.items
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &(String, String)> {
-        self.items.iter()
-    }
-
-    pub fn clear(&mut self, field: &str) {
-        self.items.retain(|(f, _)| f != field);
-    }
-
-    pub fn merge_api(&mut self, errors: &[FieldError]) {
-        for e in errors {
-            self.add(&e.field, field_message(&e.code));
-        }
-    }
-
-    /// Whether `field` is one of this form's (else the error goes to the summary only).
-    pub fn knows(&self, field: &str) -> bool {
-        self.order.contains(&field)
-    }
-}
-
-pub const STRUCTURE_FIELDS: &[&str] = &[
-    "name",
-    "kind",
-    "siret",
-    "address",
-    "postal_code",
-    "commune_insee",
-    "phone",
-    "email",
-    "website",
-    "prescriber",
-    "territory_id",
-    "reason",
-];
 
 /// Why an administrative change is made: required by the API, kept in its audit.
 pub const REASON_MISSING: &str =
@@ -90,9 +17,92 @@ pub const REASON_HINT: &str =
     "Conservé dans le journal d’administration, avec votre nom et la date.";
 
 /// The error of an empty motif, if it is.
-fn check_reason(reason: &str, e: &mut Errors) {
-    if reason.trim().is_empty() {
-        e.add("reason", REASON_MISSING);
+pub fn reason_error(reason: &str) -> Option<&'static str> {
+    reason.trim().is_empty().then_some(REASON_MISSING)
+}
+
+/// The API's field name of an error path, without index (`roles[1]` is `roles`).
+fn base(path: &str) -> &str {
+    path.split('[').next().unwrap_or(path)
+}
+
+/// The fields of the structure form, in page order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StructureField {
+    Name,
+    Kind,
+    Siret,
+    Address,
+    PostalCode,
+    Commune,
+    Phone,
+    Email,
+    Website,
+    Capacities,
+    Territory,
+    /// Why the structure is created or changed (administrative audit).
+    Reason,
+    Form,
+}
+
+impl FormField for StructureField {
+    fn id(self) -> &'static str {
+        use StructureField::*;
+        match self {
+            Name => "structure-name",
+            Kind => "structure-kind",
+            Siret => "structure-siret",
+            Address => "structure-address",
+            PostalCode => "structure-postal-code",
+            Commune => "structure-commune",
+            Phone => "structure-phone",
+            Email => "structure-email",
+            Website => "structure-website",
+            Capacities => "capacites",
+            Territory => "structure-territory-id",
+            Reason => "structure-reason",
+            Form => "formulaire-structure",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        use StructureField::*;
+        match self {
+            Name => "Nom",
+            Kind => "Type de structure",
+            Siret => "SIRET",
+            Address => "Adresse",
+            PostalCode => "Code postal",
+            Commune => "Commune",
+            Phone => "Téléphone",
+            Email => "Courriel",
+            Website => "Site internet",
+            Capacities => "Capacités",
+            Territory => "Territoire",
+            Reason => "Motif",
+            Form => "Structure",
+        }
+    }
+}
+
+impl StructureField {
+    pub fn from_path(path: &str) -> StructureField {
+        use StructureField::*;
+        match base(path) {
+            "name" => Name,
+            "kind" => Kind,
+            "siret" => Siret,
+            "address" => Address,
+            "postal_code" => PostalCode,
+            "commune_insee" => Commune,
+            "phone" => Phone,
+            "email" => Email,
+            "website" => Website,
+            "prescriber" | "receiver" | "sas_team" => Capacities,
+            "territory_id" => Territory,
+            "reason" => Reason,
+            _ => Form,
+        }
     }
 }
 
@@ -119,6 +129,59 @@ pub struct StructureForm {
     pub keep: Option<Structure>,
 }
 
+impl FormModel for StructureForm {
+    type Field = StructureField;
+    type Context = ();
+
+    fn validate(&self, _: &()) -> Errors<StructureField> {
+        use StructureField::*;
+        let mut e = Errors::new();
+        if self.name.trim().is_empty() {
+            e.add(Name, "Indiquez le nom de la structure.");
+        }
+        if self.kind.trim().is_empty() {
+            e.add(Kind, field_message("unknown_kind"));
+        }
+        if !self.siret.trim().is_empty() && !is_siret(&self.siret) {
+            e.add(Siret, field_message("invalid_siret"));
+        }
+        let pc = self.postal_code.trim();
+        if !pc.is_empty() && (pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit())) {
+            e.add(PostalCode, field_message("invalid_postal_code"));
+        }
+        if !self.phone.trim().is_empty() && !is_phone(&self.phone) {
+            e.add(Phone, field_message("invalid_phone"));
+        }
+        if !self.email.trim().is_empty() && !is_email(&self.email) {
+            e.add(Email, field_message("invalid_email"));
+        }
+        let w = self.website.trim();
+        if !(w.is_empty() || w.starts_with("https://") || w.starts_with("http://")) {
+            e.add(Website, field_message("invalid_url"));
+        }
+        if !(self.prescriber || self.receiver || self.sas_team) {
+            e.add(
+                Capacities,
+                "Cochez au moins une capacité : prescriptrice, d’accueil ou équipe SAS.",
+            );
+        }
+        if self.sas_team && self.territory_id.trim().is_empty() {
+            e.add(
+                Territory,
+                "Une équipe SAS sert un territoire : choisissez-le.",
+            );
+        }
+        if let Some(m) = reason_error(&self.reason) {
+            e.add(Reason, m);
+        }
+        e
+    }
+
+    fn api_error(e: &FieldError) -> (StructureField, String) {
+        (StructureField::from_path(&e.field), field_message(&e.code))
+    }
+}
+
 impl StructureForm {
     pub fn from_structure(s: &Structure) -> StructureForm {
         StructureForm {
@@ -141,49 +204,8 @@ impl StructureForm {
         }
     }
 
-    pub fn validate(&self) -> Errors {
-        let mut e = Errors::new(STRUCTURE_FIELDS);
-        if self.name.trim().is_empty() {
-            e.add("name", "Indiquez le nom de la structure.");
-        }
-        if self.kind.trim().is_empty() {
-            e.add("kind", field_message("unknown_kind"));
-        }
-        if !self.siret.trim().is_empty() && !is_siret(&self.siret) {
-            e.add("siret", field_message("invalid_siret"));
-        }
-        let pc = self.postal_code.trim();
-        if !pc.is_empty() && (pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit())) {
-            e.add("postal_code", field_message("invalid_postal_code"));
-        }
-        if !self.phone.trim().is_empty() && !is_phone(&self.phone) {
-            e.add("phone", field_message("invalid_phone"));
-        }
-        if !self.email.trim().is_empty() && !is_email(&self.email) {
-            e.add("email", field_message("invalid_email"));
-        }
-        let w = self.website.trim();
-        if !(w.is_empty() || w.starts_with("https://") || w.starts_with("http://")) {
-            e.add("website", field_message("invalid_url"));
-        }
-        if !(self.prescriber || self.receiver || self.sas_team) {
-            e.add(
-                "prescriber",
-                "Cochez au moins une capacité : prescriptrice, d’accueil ou équipe SAS.",
-            );
-        }
-        if self.sas_team && self.territory_id.trim().is_empty() {
-            e.add(
-                "territory_id",
-                "Une équipe SAS sert un territoire : choisissez-le.",
-            );
-        }
-        check_reason(&self.reason, &mut e);
-        e
-    }
-
-    pub fn to_input(&self) -> Result<StructureInput, Errors> {
-        let e = self.validate();
+    pub fn to_input(&self) -> Result<StructureInput, Errors<StructureField>> {
+        let e = self.validate(&());
         if !e.is_empty() {
             return Err(e);
         }
@@ -212,16 +234,70 @@ impl StructureForm {
     }
 }
 
-pub const USER_FIELDS: &[&str] = &[
-    "email",
-    "first_name",
-    "last_name",
-    "password",
-    "roles",
-    "structure_id",
-    "territory_id",
-    "reason",
-];
+/// The fields of the account form, in page order (the structure comes before the roles: the
+/// roles a structure allows depend on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum UserField {
+    Email,
+    FirstName,
+    LastName,
+    Password,
+    Structure,
+    Roles,
+    Territory,
+    /// Why the account is created or changed (administrative audit).
+    Reason,
+    Form,
+}
+
+impl FormField for UserField {
+    fn id(self) -> &'static str {
+        use UserField::*;
+        match self {
+            Email => "compte-email",
+            FirstName => "compte-first-name",
+            LastName => "compte-last-name",
+            Password => "compte-password",
+            Structure => "compte-structure-id",
+            Roles => "compte-roles",
+            Territory => "compte-territory-id",
+            Reason => "compte-reason",
+            Form => "formulaire-compte",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        use UserField::*;
+        match self {
+            Email => "Adresse électronique",
+            FirstName => "Prénom",
+            LastName => "Nom",
+            Password => "Mot de passe",
+            Structure => "Structure",
+            Roles => "Rôles",
+            Territory => "Territoire",
+            Reason => "Motif",
+            Form => "Compte",
+        }
+    }
+}
+
+impl UserField {
+    pub fn from_path(path: &str) -> UserField {
+        use UserField::*;
+        match base(path) {
+            "email" => Email,
+            "first_name" => FirstName,
+            "last_name" => LastName,
+            "password" => Password,
+            "structure_id" => Structure,
+            "roles" => Roles,
+            "territory_id" => Territory,
+            "reason" => Reason,
+            _ => Form,
+        }
+    }
+}
 
 /// An account as edited.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -235,6 +311,54 @@ pub struct UserForm {
     pub territory_id: String,
     /// Why the account is created or changed (administrative audit).
     pub reason: String,
+}
+
+/// Whether the account is being created (the email and the password are then required) or
+/// edited (a new password is optional).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Creating(pub bool);
+
+impl FormModel for UserForm {
+    type Field = UserField;
+    type Context = Creating;
+
+    fn validate(&self, creating: &Creating) -> Errors<UserField> {
+        use UserField::*;
+        let creating = creating.0;
+        let mut e = Errors::new();
+        if creating && self.email.trim().is_empty() {
+            e.add(Email, "Indiquez l’adresse électronique de la personne.");
+        } else if creating && !is_email(&self.email) {
+            e.add(Email, field_message("invalid_email"));
+        }
+        if self.first_name.trim().is_empty() {
+            e.add(FirstName, "Indiquez le prénom.");
+        }
+        if self.last_name.trim().is_empty() {
+            e.add(LastName, "Indiquez le nom.");
+        }
+        let n = self.password.chars().count();
+        if (creating || n > 0) && n < PASSWORD_MIN_CHARS {
+            e.add(Password, field_message("password_too_short"));
+        }
+        if self.roles.is_empty() {
+            e.add(Roles, "Cochez au moins un rôle.");
+        }
+        if self.needs_structure() && self.structure_id.trim().is_empty() {
+            e.add(Structure, field_message("role_needs_structure"));
+        }
+        if self.roles.contains(&Role::Pilot) && self.territory_id.trim().is_empty() {
+            e.add(Territory, field_message("pilot_needs_territory"));
+        }
+        if let Some(m) = reason_error(&self.reason) {
+            e.add(Reason, m);
+        }
+        e
+    }
+
+    fn api_error(e: &FieldError) -> (UserField, String) {
+        (UserField::from_path(&e.field), field_message(&e.code))
+    }
 }
 
 impl UserForm {
@@ -251,6 +375,13 @@ impl UserForm {
         }
     }
 
+    /// Prescribers, counsellors and receivers belong to a structure.
+    pub fn needs_structure(&self) -> bool {
+        self.roles
+            .iter()
+            .any(|r| matches!(r, Role::Prescriber | Role::Counsellor | Role::Receiver))
+    }
+
     pub fn toggle_role(&mut self, r: Role, on: bool) {
         self.roles.retain(|x| *x != r);
         if on {
@@ -259,41 +390,8 @@ impl UserForm {
         }
     }
 
-    /// `creating`: the password is required (else optional: a new one replaces the old).
-    pub fn validate(&self, creating: bool) -> Errors {
-        let mut e = Errors::new(USER_FIELDS);
-        if creating && !is_email(&self.email) {
-            e.add("email", field_message("invalid_email"));
-        }
-        if self.first_name.trim().is_empty() {
-            e.add("first_name", "Indiquez le prénom.");
-        }
-        if self.last_name.trim().is_empty() {
-            e.add("last_name", "Indiquez le nom.");
-        }
-        let n = self.password.chars().count();
-        if (creating || n > 0) && n < 12 {
-            e.add("password", field_message("password_too_short"));
-        }
-        if self.roles.is_empty() {
-            e.add("roles", "Cochez au moins un rôle.");
-        }
-        let needs_structure = self
-            .roles
-            .iter()
-            .any(|r| matches!(r, Role::Prescriber | Role::Counsellor | Role::Receiver));
-        if needs_structure && self.structure_id.trim().is_empty() {
-            e.add("structure_id", field_message("role_needs_structure"));
-        }
-        if self.roles.contains(&Role::Pilot) && self.territory_id.trim().is_empty() {
-            e.add("territory_id", field_message("pilot_needs_territory"));
-        }
-        check_reason(&self.reason, &mut e);
-        e
-    }
-
-    pub fn to_create(&self) -> Result<UserCreate, Errors> {
-        let e = self.validate(true);
+    pub fn to_create(&self) -> Result<UserCreate, Errors<UserField>> {
+        let e = self.validate(&Creating(true));
         if !e.is_empty() {
             return Err(e);
         }
@@ -309,8 +407,8 @@ impl UserForm {
         })
     }
 
-    pub fn to_update(&self) -> Result<UserUpdate, Errors> {
-        let e = self.validate(false);
+    pub fn to_update(&self) -> Result<UserUpdate, Errors<UserField>> {
+        let e = self.validate(&Creating(false));
         if !e.is_empty() {
             return Err(e);
         }
@@ -329,12 +427,15 @@ impl UserForm {
 mod tests {
     use super::*;
 
+    fn fields<F: FormField>(e: &Errors<F>) -> Vec<F> {
+        e.iter().map(|(f, _)| f).collect()
+    }
+
     #[test]
     fn a_structure_needs_a_name_a_kind_and_a_capacity() {
-        let f = StructureForm::default();
-        let e = f.validate();
-        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(fields, vec!["name", "kind", "prescriber", "reason"]);
+        let e = StructureForm::default().validate(&());
+        use StructureField::*;
+        assert_eq!(fields(&e), vec![Name, Kind, Capacities, Reason]);
     }
 
     #[test]
@@ -344,11 +445,12 @@ mod tests {
             kind: "ASSO".into(),
             sas_team: true,
             siret: "73282932000075".into(),
+            reason: "Nouvelle équipe".into(),
             ..StructureForm::default()
         };
-        let e = f.validate();
-        assert!(e.get("territory_id").is_some());
-        assert!(e.get("siret").is_some());
+        let e = f.validate(&());
+        assert!(e.get(StructureField::Territory).is_some());
+        assert!(e.get(StructureField::Siret).is_some());
     }
 
     #[test]
@@ -370,49 +472,82 @@ mod tests {
     }
 
     #[test]
-    fn users_need_a_long_password_on_creation_only() {
-        let mut f = UserForm {
-            email: "a@b.fr".into(),
-            first_name: "A".into(),
-            last_name: "B".into(),
-            password: "court".into(),
-            roles: vec![Role::Admin],
-            reason: "Arrivée".into(),
-            ..UserForm::default()
-        };
-        assert!(f.validate(true).get("password").is_some());
-        f.password.clear();
-        assert!(f.validate(true).get("password").is_some());
-        assert!(f.validate(false).is_empty());
-        let u = f.to_update().expect("valid");
-        assert_eq!(u.password, None);
-        f.reason = "  ".into();
-        assert_eq!(f.validate(false).get("reason"), Some(REASON_MISSING));
+    fn api_paths_land_on_the_structure_fields() {
+        let on = |p: &str| StructureForm::api_error(&FieldError::new(p, "x", "x")).0;
+        assert_eq!(on("commune_insee"), StructureField::Commune);
+        assert_eq!(on("sas_team"), StructureField::Capacities);
+        assert_eq!(on("reseaux_porteurs[0]"), StructureField::Form);
+        assert_eq!(on("reason"), StructureField::Reason);
     }
 
-    #[test]
-    fn roles_bring_their_requirements() {
-        let mut f = UserForm {
+    fn user() -> UserForm {
+        UserForm {
             email: "a@b.fr".into(),
             first_name: "A".into(),
             last_name: "B".into(),
             password: "un mot de passe long".into(),
+            roles: vec![Role::Admin],
+            reason: "Arrivée".into(),
             ..UserForm::default()
-        };
+        }
+    }
+
+    #[test]
+    fn an_empty_email_is_asked_for_and_a_wrong_one_is_invalid() {
+        let mut f = user();
+        f.email.clear();
+        let e = f.validate(&Creating(true));
+        assert_eq!(
+            e.get(UserField::Email),
+            Some("Indiquez l’adresse électronique de la personne.")
+        );
+        f.email = "a@b".into();
+        assert_eq!(
+            f.validate(&Creating(true)).get(UserField::Email),
+            Some(field_message("invalid_email").as_str())
+        );
+        // The email of an existing account cannot change: not checked on edition.
+        assert!(f.validate(&Creating(false)).is_empty());
+    }
+
+    #[test]
+    fn users_need_a_long_password_on_creation_only() {
+        let mut f = user();
+        f.password = "court".into();
+        assert_eq!(
+            f.validate(&Creating(true)).get(UserField::Password),
+            Some("Le mot de passe doit contenir au moins 12 caractères.")
+        );
+        f.password.clear();
+        assert!(f
+            .validate(&Creating(true))
+            .get(UserField::Password)
+            .is_some());
+        assert!(f.validate(&Creating(false)).is_empty());
+        let u = f.to_update().expect("valid");
+        assert_eq!(u.password, None);
+        assert_eq!(u.reason, "Arrivée");
+        f.reason = "  ".into();
+        assert_eq!(
+            f.validate(&Creating(false)).get(UserField::Reason),
+            Some(REASON_MISSING)
+        );
+    }
+
+    #[test]
+    fn roles_bring_their_requirements_and_the_structure_comes_first() {
+        let mut f = user();
+        f.roles.clear();
         f.toggle_role(Role::Prescriber, true);
         f.toggle_role(Role::Pilot, true);
-        let e = f.validate(true);
-        assert!(e.get("structure_id").is_some());
-        assert!(e.get("territory_id").is_some());
-        let mut api = Errors::new(USER_FIELDS);
-        api.merge_api(&[FieldError::new(
+        let e = f.validate(&Creating(true));
+        assert_eq!(fields(&e), vec![UserField::Structure, UserField::Territory]);
+        let (field, msg) = UserForm::api_error(&FieldError::new(
             "roles[1]",
             "role_not_allowed_by_structure",
             "x",
-        )]);
-        assert_eq!(
-            api.get("roles"),
-            Some("La structure choisie ne permet pas ce rôle.")
-        );
+        ));
+        assert_eq!(field, UserField::Roles);
+        assert_eq!(msg, "La structure choisie ne permet pas ce rôle.");
     }
 }

@@ -1,5 +1,6 @@
 //! The one error type of every API call, built from the HTTP status and the problem document
 //! (`application/problem+json`, keyed by `code`), with the French messages the UI shows.
+use api_types::rules::{MAX_AGE, MIN_AGE, PASSWORD_MIN_CHARS};
 use api_types::{FieldError, Problem};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,21 +142,34 @@ fn conflict_message(code: &str) -> &'static str {
     }
 }
 
-/// The French message of a field error code.
-pub fn field_message(code: &str) -> &'static str {
+/// "100 caractères au plus."
+pub fn too_long(max: usize) -> String {
+    format!("{max} caractères au plus.")
+}
+
+/// The French message of a field error code (the numbers come from `api_types::rules`).
+pub fn field_message(code: &str) -> String {
+    match code {
+        "password_too_short" => {
+            format!("Le mot de passe doit contenir au moins {PASSWORD_MIN_CHARS} caractères.")
+        }
+        "age_out_of_range" => format!(
+            "Le jeune doit avoir entre {MIN_AGE} et {MAX_AGE} ans à la date du signalement."
+        ),
+        other => field_text(other).to_string(),
+    }
+}
+
+fn field_text(code: &str) -> &'static str {
     match code {
         "required" => "Ce champ est obligatoire.",
         "too_long" => "Ce texte est trop long.",
         "too_short" => "Ce texte est trop court.",
-        "password_too_short" => "Le mot de passe doit contenir au moins 12 caractères.",
         "invalid_password" => "Ce n’est pas le mot de passe provisoire reçu.",
         "same_password" => "Choisissez un mot de passe différent du mot de passe provisoire.",
         "invalid_email" => "Adresse électronique invalide. Exemple : prenom.nom@domaine.fr",
         "invalid_phone" => "Numéro de téléphone invalide. Exemple : 06 12 34 56 78",
         "invalid_date" => "Date invalide. Exemple : 14/07/2008",
-        "age_out_of_range" => {
-            "Le jeune doit avoir entre 15 et 29 ans à la date du signalement."
-        }
         "legal_representative_required" => {
             "Le jeune est mineur : indiquez son représentant légal."
         }

@@ -1,7 +1,7 @@
 //! French labels of the API's codes (the same wording as the server's vocabularies).
 use api_types::{
-    Channel, ConsentMethod, ConsentScope, ContactChannel, HoldReason, Outcome, ReasonCode, Role,
-    Status,
+    Channel, ConsentMethod, ConsentScope, ContactChannel, Event, HoldReason, Outcome, ReasonCode,
+    Role, Status,
 };
 
 pub fn role(r: Role) -> &'static str {
@@ -185,13 +185,22 @@ pub fn consent_scope(s: ConsentScope) -> &'static str {
     }
 }
 
-/// A timeline entry in plain French.
-pub fn event(kind: &str, to: Option<Status>) -> String {
-    match (kind, to) {
+/// A timeline entry in plain French, and who acted ("par …") when the line does not say it.
+///
+/// The counsellor's assignment is "attribué", never "pris en charge": that word belongs to
+/// the receiving structure (outcome `taken_in_charge`, hypothesis H3), and prescribers read
+/// this timeline.
+pub fn event(e: &Event) -> (String, Option<String>) {
+    let by = e.actor.as_ref().map(|a| format!("par {}", a.name));
+    let what = match (e.kind.as_str(), e.to_status) {
         ("created", _) | ("submitted", _) => "Signalement reçu".to_string(),
-        ("status_changed", Some(Status::Contacting)) => "Pris en charge par l’équipe SAS".into(),
+        ("status_changed", Some(Status::Contacting)) | ("assigned", _) => {
+            return match &e.actor {
+                Some(a) => (format!("Dossier attribué à {}", a.name), None),
+                None => ("Dossier attribué à l’équipe SAS".to_string(), None),
+            }
+        }
         ("status_changed", Some(s)) => format!("Statut : {}", status(s)),
-        ("assigned", _) => "Dossier attribué".to_string(),
         ("corrected", _) => "Signalement corrigé".to_string(),
         ("contact_attempt", _) => "Tentative de contact".to_string(),
         ("diagnostic_saved", _) => "Diagnostic enregistré".to_string(),
@@ -199,7 +208,8 @@ pub fn event(kind: &str, to: Option<Status>) -> String {
         ("checkpoint_answered", _) => "Point de suivi renseigné".to_string(),
         (_, Some(s)) => format!("Statut : {}", status(s)),
         (other, None) => format!("Événement : {}", other.replace('_', " ")),
-    }
+    };
+    (what, by)
 }
 
 #[cfg(test)]
@@ -224,20 +234,56 @@ mod tests {
         }
     }
 
+    fn ev(kind: &str, to: Option<Status>, actor: Option<&str>) -> Event {
+        Event {
+            id: uuid::Uuid::nil(),
+            kind: kind.into(),
+            from_status: None,
+            to_status: to,
+            code: None,
+            occurred_at: chrono::DateTime::default(),
+            note: None,
+            actor: actor.map(|n| api_types::PersonRef {
+                id: uuid::Uuid::nil(),
+                name: n.into(),
+            }),
+        }
+    }
+
     #[test]
     fn events_read_as_sentences() {
         assert_eq!(
-            event("created", Some(Status::Submitted)),
-            "Signalement reçu"
+            event(&ev("created", Some(Status::Submitted), Some("Paul"))),
+            ("Signalement reçu".to_string(), Some("par Paul".to_string()))
         );
         assert_eq!(
-            event("status_changed", Some(Status::Contacting)),
-            "Pris en charge par l’équipe SAS"
+            event(&ev("status_changed", Some(Status::OnHold), None)),
+            ("Statut : En pause".to_string(), None)
         );
         assert_eq!(
-            event("status_changed", Some(Status::OnHold)),
-            "Statut : En pause"
+            event(&ev("mystery_kind", None, None)).0,
+            "Événement : mystery kind"
         );
-        assert_eq!(event("mystery_kind", None), "Événement : mystery kind");
+    }
+
+    #[test]
+    fn an_assignment_is_never_called_a_take_in_charge() {
+        // "Pris en charge" is the receiving structure's word (outcome taken_in_charge, H3).
+        assert_eq!(
+            event(&ev(
+                "status_changed",
+                Some(Status::Contacting),
+                Some("Awa Aiguilleuse")
+            )),
+            ("Dossier attribué à Awa Aiguilleuse".to_string(), None)
+        );
+        assert_eq!(
+            event(&ev("status_changed", Some(Status::Contacting), None)).0,
+            "Dossier attribué à l’équipe SAS"
+        );
+        for s in STATUSES {
+            let (what, _) = event(&ev("status_changed", Some(s), None));
+            assert!(!what.to_lowercase().contains("pris en charge"), "{what}");
+        }
     }
 }

@@ -5,8 +5,10 @@
 pub mod access;
 pub mod admin_forms;
 pub mod error;
+pub mod form;
 pub mod format;
 pub mod labels;
+pub mod list;
 pub mod password;
 pub mod query;
 pub mod referral_form;

@@ -1,6 +1,10 @@
 //! The forced password change (a password an administrator set must be replaced before
 //! anything else) and the session hint cookie: rules without a browser, tested natively.
+use api_types::rules::PASSWORD_MIN_CHARS;
+use api_types::FieldError;
+
 use super::error::field_message;
+use super::form::{Errors, FormField, FormModel};
 
 /// Set by the API next to the HttpOnly refresh cookie: without it there is no session to
 /// restore, and the app does not ask for one (a first visit then makes no failing request).
@@ -14,36 +18,85 @@ pub fn cookie_set(cookies: &str, name: &str) -> bool {
         .any(|(k, v)| k == name && !v.is_empty())
 }
 
-pub const FIELDS: &[&str] = &["current_password", "new_password", "confirmation"];
-
-/// The problems of a change, as (field, message), in form order.
-pub fn check(current: &str, new: &str, confirmation: &str) -> Vec<(&'static str, String)> {
-    let mut errs = Vec::new();
-    if current.is_empty() {
-        errs.push((
-            "current_password",
-            "Indiquez le mot de passe provisoire reçu.".to_string(),
-        ));
-    }
-    if new.chars().count() < 12 {
-        errs.push(("new_password", field_message("password_too_short").into()));
-    } else if new == current {
-        errs.push(("new_password", field_message("same_password").into()));
-    }
-    if confirmation != new {
-        errs.push((
-            "confirmation",
-            "Les deux mots de passe ne sont pas identiques.".to_string(),
-        ));
-    }
-    errs
+/// The fields of the password change, in page order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    Current,
+    New,
+    Confirmation,
+    Form,
 }
 
-/// The message of an API field error of this form.
-pub fn api_message(field: &str, code: &str) -> &'static str {
-    match (field, code) {
-        ("new_password", "too_short") => field_message("password_too_short"),
-        _ => field_message(code),
+impl FormField for Field {
+    fn id(self) -> &'static str {
+        match self {
+            Field::Current => "mdp-current-password",
+            Field::New => "mdp-new-password",
+            Field::Confirmation => "mdp-confirmation",
+            Field::Form => "formulaire-mot-de-passe",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Field::Current => "Mot de passe provisoire",
+            Field::New => "Nouveau mot de passe",
+            Field::Confirmation => "Confirmation",
+            Field::Form => "Mot de passe",
+        }
+    }
+}
+
+/// The change as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PasswordForm {
+    pub current: String,
+    pub new: String,
+    pub confirmation: String,
+}
+
+impl FormModel for PasswordForm {
+    type Field = Field;
+    type Context = ();
+
+    fn validate(&self, _: &()) -> Errors<Field> {
+        let mut e = Errors::new();
+        if self.current.is_empty() {
+            e.add(Field::Current, "Indiquez le mot de passe provisoire reçu.");
+        }
+        if self.new.chars().count() < PASSWORD_MIN_CHARS {
+            e.add(Field::New, field_message("password_too_short"));
+        } else if self.new == self.current {
+            e.add(Field::New, field_message("same_password"));
+        }
+        if self.confirmation != self.new {
+            e.add(
+                Field::Confirmation,
+                "Les deux mots de passe ne sont pas identiques.",
+            );
+        }
+        e
+    }
+
+    fn api_error(e: &FieldError) -> (Field, String) {
+        match (e.field.as_str(), e.code.as_str()) {
+            ("current_password", code) => (Field::Current, field_message(code)),
+            ("new_password", "too_short") => (Field::New, field_message("password_too_short")),
+            ("new_password", code) => (Field::New, field_message(code)),
+            (_, code) => (Field::Form, field_message(code)),
+        }
+    }
+}
+
+impl PasswordForm {
+    /// The two passwords to send, when the form is valid.
+    pub fn to_request(&self) -> Result<(String, String), Errors<Field>> {
+        let e = self.validate(&());
+        if e.is_empty() {
+            Ok((self.current.clone(), self.new.clone()))
+        } else {
+            Err(e)
+        }
     }
 }
 
@@ -63,21 +116,24 @@ mod tests {
         ));
     }
 
+    fn fields(current: &str, new: &str, confirmation: &str) -> Vec<Field> {
+        let f = PasswordForm {
+            current: current.into(),
+            new: new.into(),
+            confirmation: confirmation.into(),
+        };
+        f.validate(&()).iter().map(|(f, _)| f).collect()
+    }
+
     #[test]
     fn a_new_password_is_long_different_and_confirmed() {
-        let fields = |c, n, k| {
-            check(c, n, k)
-                .into_iter()
-                .map(|(f, _)| f)
-                .collect::<Vec<_>>()
-        };
         assert_eq!(
             fields("", "court", "autre"),
-            ["current_password", "new_password", "confirmation"]
+            [Field::Current, Field::New, Field::Confirmation]
         );
         assert_eq!(
             fields("provisoire-123", "provisoire-123", "provisoire-123"),
-            ["new_password"]
+            [Field::New]
         );
         assert!(fields(
             "provisoire-123",
@@ -85,9 +141,17 @@ mod tests {
             "un mot de passe à moi"
         )
         .is_empty());
+        let on = |f: &str, c: &str| PasswordForm::api_error(&FieldError::new(f, c, "x"));
         assert_eq!(
-            api_message("new_password", "too_short"),
-            "Le mot de passe doit contenir au moins 12 caractères."
+            on("new_password", "too_short"),
+            (
+                Field::New,
+                "Le mot de passe doit contenir au moins 12 caractères.".to_string()
+            )
+        );
+        assert_eq!(
+            on("current_password", "invalid_password").1,
+            "Ce n’est pas le mot de passe provisoire reçu."
         );
     }
 }

@@ -5,26 +5,26 @@ use api_types::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::error::field_message;
+pub use api_types::rules::{ADULT_AGE, EXIT_DATE_WINDOW_DAYS, MAX_AGE, MIN_AGE};
+use api_types::rules::{INFORMED_BY_MAX_CHARS, NAME_MAX_CHARS, REASON_TEXT_MAX_CHARS};
+
+use super::error::{field_message, too_long};
+use super::form::{self, FormField, FormModel};
 use super::format::{age_on, parse_date};
 use super::labels::reason_from_code;
 use super::validate::{is_email, is_phone, opt};
 
-pub const MIN_AGE: i32 = 15;
-pub const MAX_AGE: i32 = 29;
-pub const MAJORITY: i32 = 18;
-/// How far the exit date may lie from today (the API's rule).
-pub const EXIT_DATE_WINDOW_DAYS: i64 = 366;
+pub type FormErrors = form::Errors<Field>;
+
+const NO_CONTACT: &str =
+    "Indiquez un téléphone ou un courriel du jeune, ou cochez « par mon intermédiaire ».";
+const NO_REP_CONTACT: &str = "Indiquez le téléphone ou le courriel du représentant légal.";
 
 /// The French message of an API error on a field of this form (some codes depend on the field).
-pub fn message_for(path: &str, code: &str) -> &'static str {
+pub fn message_for(path: &str, code: &str) -> String {
     match (path, code) {
-        ("youth.phone", "no_contact") => {
-            "Indiquez un téléphone ou un courriel du jeune, ou précisez qu’il sera contacté par votre intermédiaire."
-        }
-        (p, "no_contact") if p.starts_with("youth.legal_representative") => {
-            "Indiquez le téléphone ou le courriel du représentant légal."
-        }
+        (p, "no_contact") if p.starts_with("youth.legal_representative") => NO_REP_CONTACT.into(),
+        (_, "no_contact") => NO_CONTACT.into(),
         _ => field_message(code),
     }
 }
@@ -99,11 +99,15 @@ pub enum Field {
     FirstName,
     LastName,
     BirthDate,
+    Commune,
+    /// The group "one way to reach the youth" (phone, email, or through the prescriber).
+    Contact,
     Phone,
     Email,
-    Commune,
     ContactChannels,
     RepName,
+    /// The group "one way to reach the legal representative".
+    RepContact,
     RepPhone,
     RepEmail,
     RepInformedOn,
@@ -119,18 +123,19 @@ pub enum Field {
     Form,
 }
 
-impl Field {
-    /// The `id` of the input in the page (error summary links point to it).
-    pub fn id(self) -> &'static str {
+impl FormField for Field {
+    fn id(self) -> &'static str {
         match self {
             Field::FirstName => "youth-first-name",
             Field::LastName => "youth-last-name",
             Field::BirthDate => "youth-birth-date",
+            Field::Commune => "youth-commune",
+            Field::Contact => "youth-contact",
             Field::Phone => "youth-phone",
             Field::Email => "youth-email",
-            Field::Commune => "youth-commune",
             Field::ContactChannels => "youth-contact-channels",
             Field::RepName => "rep-name",
+            Field::RepContact => "rep-contact",
             Field::RepPhone => "rep-phone",
             Field::RepEmail => "rep-email",
             Field::RepInformedOn => "rep-informed-on",
@@ -146,16 +151,18 @@ impl Field {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Field::FirstName => "Prénom",
             Field::LastName => "Nom",
             Field::BirthDate => "Date de naissance",
+            Field::Commune => "Commune de résidence",
+            Field::Contact => "Moyen de joindre le jeune",
             Field::Phone => "Téléphone du jeune",
             Field::Email => "Courriel du jeune",
-            Field::Commune => "Commune de résidence",
             Field::ContactChannels => "Moyens de contact acceptés",
             Field::RepName => "Nom du représentant légal",
+            Field::RepContact => "Moyen de joindre le représentant légal",
             Field::RepPhone => "Téléphone du représentant légal",
             Field::RepEmail => "Courriel du représentant légal",
             Field::RepInformedOn => "Date d’information du représentant légal",
@@ -171,6 +178,16 @@ impl Field {
         }
     }
 
+    fn group(self) -> Option<Field> {
+        match self {
+            Field::Phone | Field::Email => Some(Field::Contact),
+            Field::RepPhone | Field::RepEmail => Some(Field::RepContact),
+            _ => None,
+        }
+    }
+}
+
+impl Field {
     /// The form field an API error path (`youth.legal_representative.name`, `needs[2]`) belongs to.
     pub fn from_path(path: &str) -> Field {
         let mut clean = String::with_capacity(path.len());
@@ -209,50 +226,22 @@ impl Field {
     }
 }
 
-/// Field errors, one message per field, in form order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FormErrors(Vec<(Field, String)>);
+impl FormModel for ReferralForm {
+    type Field = Field;
+    /// Today, in the user's time zone (ages and exit dates count from it).
+    type Context = NaiveDate;
 
-impl FormErrors {
-    pub fn add(&mut self, field: Field, message: impl Into<String>) {
-        if !self.0.iter().any(|(f, _)| *f == field) {
-            self.0.push((field, message.into()));
-            self.0.sort_by_key(|(f, _)| *f);
-        }
+    fn validate(&self, today: &NaiveDate) -> FormErrors {
+        ReferralForm::validate(self, *today)
     }
 
-    pub fn get(&self, field: Field) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &(Field, String)> {
-        self.0.iter()
-    }
-
-    /// Drops the error of a field the user has just changed.
-    pub fn clear(&mut self, field: Field) {
-        self.0.retain(|(f, _)| *f != field);
-    }
-
-    /// The API's field errors, placed on this form's fields.
-    pub fn from_api(errors: &[FieldError]) -> FormErrors {
-        let mut out = FormErrors::default();
-        for e in errors {
-            let field = Field::from_path(&e.field);
-            out.add(field, message_for(&e.field, &e.code));
-        }
-        out
+    fn api_error(e: &FieldError) -> (Field, String) {
+        let field = match (Field::from_path(&e.field), e.code.as_str()) {
+            (Field::RepName | Field::RepPhone | Field::RepEmail, "no_contact") => Field::RepContact,
+            (_, "no_contact") => Field::Contact,
+            (f, _) => f,
+        };
+        (field, message_for(&e.field, &e.code))
     }
 }
 
@@ -268,7 +257,7 @@ impl ReferralForm {
 
     /// Under 18 today: the legal representative fields are shown and required.
     pub fn is_minor(&self, today: NaiveDate) -> bool {
-        self.age(today).is_some_and(|a| a < MAJORITY)
+        self.age(today).is_some_and(|a| a < ADULT_AGE)
     }
 
     pub fn reason_code(&self) -> Option<ReasonCode> {
@@ -281,9 +270,13 @@ impl ReferralForm {
         let required = field_message("required");
         if self.first_name.trim().is_empty() {
             e.add(Field::FirstName, "Indiquez le prénom du jeune.");
+        } else if self.first_name.trim().chars().count() > NAME_MAX_CHARS {
+            e.add(Field::FirstName, too_long(NAME_MAX_CHARS));
         }
         if self.last_name.trim().is_empty() {
             e.add(Field::LastName, "Indiquez le nom du jeune.");
+        } else if self.last_name.trim().chars().count() > NAME_MAX_CHARS {
+            e.add(Field::LastName, too_long(NAME_MAX_CHARS));
         }
         match self.birth_date() {
             None if self.birth_date.trim().is_empty() => {
@@ -321,7 +314,7 @@ impl ReferralForm {
                 )
             });
         if !(has_phone || has_email || other_way) {
-            e.add(Field::Phone, message_for("youth.phone", "no_contact"));
+            e.add(Field::Contact, NO_CONTACT);
         }
         let channel_without_contact = self.contact_channels.iter().any(|c| match c {
             ContactChannel::Phone | ContactChannel::Sms => !has_phone,
@@ -350,10 +343,7 @@ impl ReferralForm {
                 );
             }
             if self.rep_phone.trim().is_empty() && self.rep_email.trim().is_empty() {
-                e.add(
-                    Field::RepPhone,
-                    message_for("youth.legal_representative.phone", "no_contact"),
-                );
+                e.add(Field::RepContact, NO_REP_CONTACT);
             }
             if !self.rep_phone.trim().is_empty() && !is_phone(&self.rep_phone) {
                 e.add(Field::RepPhone, field_message("invalid_phone"));
@@ -381,8 +371,8 @@ impl ReferralForm {
             }
             Some(_) => {}
         }
-        if self.reason_text.chars().count() > 500 {
-            e.add(Field::ReasonText, "500 caractères au plus.");
+        if self.reason_text.trim().chars().count() > REASON_TEXT_MAX_CHARS {
+            e.add(Field::ReasonText, too_long(REASON_TEXT_MAX_CHARS));
         }
         if !self.exit_date.trim().is_empty() {
             match parse_date(&self.exit_date) {
@@ -395,6 +385,8 @@ impl ReferralForm {
         }
         if self.informed_by.trim().is_empty() {
             e.add(Field::InformedBy, required);
+        } else if self.informed_by.trim().chars().count() > INFORMED_BY_MAX_CHARS {
+            e.add(Field::InformedBy, too_long(INFORMED_BY_MAX_CHARS));
         }
         if !self.notice_read {
             e.add(Field::NoticeRead, field_message("notice_not_read"));
@@ -453,6 +445,18 @@ impl ReferralForm {
                 agreed,
             },
         })
+    }
+
+    /// "Only through me": one control for both `contact_via_prescriber_only` and the
+    /// `via_prescriber` channel (which is then the only channel).
+    pub fn set_via_prescriber(&mut self, on: bool) {
+        self.via_prescriber_only = on;
+        if on {
+            self.contact_channels = vec![ContactChannel::ViaPrescriber];
+        } else {
+            self.contact_channels
+                .retain(|c| *c != ContactChannel::ViaPrescriber);
+        }
     }
 
     pub fn toggle_channel(&mut self, c: ContactChannel, on: bool) {
@@ -527,7 +531,10 @@ mod tests {
             Some("Le jeune est mineur : indiquez son représentant légal.")
         );
         f.rep_name = "Sonia Martin".into();
-        assert!(f.validate(today()).get(Field::RepPhone).is_some());
+        assert_eq!(
+            f.validate(today()).get(Field::RepContact),
+            Some(NO_REP_CONTACT)
+        );
         f.rep_phone = "07 00 00 00 01".into();
         assert!(f.validate(today()).get(Field::RepInformedOn).is_some());
         f.rep_informed_on = "2026-03-01".into();
@@ -557,10 +564,10 @@ mod tests {
         f.agree_contact = false;
         f.commune = None;
         let e = f.validate(today());
-        let order: Vec<Field> = e.iter().map(|(f, _)| *f).collect();
+        let order: Vec<Field> = e.iter().map(|(f, _)| f).collect();
         assert_eq!(
             order,
-            vec![Field::Phone, Field::Commune, Field::AgreeContact]
+            vec![Field::Commune, Field::Phone, Field::AgreeContact]
         );
         assert!(f.to_request(today(), now()).is_err());
     }
@@ -569,14 +576,41 @@ mod tests {
     fn the_youth_must_be_reachable_somehow() {
         let mut f = adult();
         f.phone.clear();
-        assert_eq!(
-            f.validate(today()).get(Field::Phone),
-            Some(message_for("youth.phone", "no_contact"))
-        );
-        f.via_prescriber_only = true;
+        assert_eq!(f.validate(today()).get(Field::Contact), Some(NO_CONTACT));
+        f.set_via_prescriber(true);
         assert!(f.validate(today()).is_empty());
         f.toggle_channel(ContactChannel::Sms, true);
         assert!(f.validate(today()).get(Field::ContactChannels).is_some());
+    }
+
+    #[test]
+    fn only_through_me_is_one_control_for_both_fields() {
+        let mut f = adult();
+        f.toggle_channel(ContactChannel::Sms, true);
+        f.set_via_prescriber(true);
+        let r = f.to_request(today(), now()).expect("valid");
+        assert!(r.youth.contact_via_prescriber_only);
+        assert_eq!(
+            r.youth.contact_channels,
+            vec![ContactChannel::ViaPrescriber]
+        );
+        f.set_via_prescriber(false);
+        let r = f.to_request(today(), now()).expect("valid");
+        assert!(!r.youth.contact_via_prescriber_only);
+        assert!(r.youth.contact_channels.is_empty());
+    }
+
+    #[test]
+    fn lengths_are_the_apis() {
+        let mut f = adult();
+        f.last_name = "x".repeat(NAME_MAX_CHARS);
+        f.reason_text = "y".repeat(REASON_TEXT_MAX_CHARS);
+        assert!(f.validate(today()).is_empty());
+        f.last_name.push('x');
+        f.reason_text.push('y');
+        let e = f.validate(today());
+        assert_eq!(e.get(Field::LastName), Some("100 caractères au plus."));
+        assert_eq!(e.get(Field::ReasonText), Some("500 caractères au plus."));
     }
 
     #[test]
@@ -615,12 +649,17 @@ mod tests {
             Field::ContactChannels
         );
         assert_eq!(Field::from_path("something.else"), Field::Form);
-        let errs = FormErrors::from_api(&[
-            FieldError::new("youth.phone", "invalid_phone", "x"),
-            FieldError::new("youth.birth_date", "age_out_of_range", "x"),
-        ]);
-        let order: Vec<Field> = errs.iter().map(|(f, _)| *f).collect();
-        assert_eq!(order, vec![Field::BirthDate, Field::Phone]);
+        let on =
+            |path: &str, code: &str| ReferralForm::api_error(&FieldError::new(path, code, "x"));
+        assert_eq!(on("youth.phone", "invalid_phone").0, Field::Phone);
+        assert_eq!(
+            on("youth.phone", "no_contact"),
+            (Field::Contact, NO_CONTACT.to_string())
+        );
+        assert_eq!(
+            on("youth.legal_representative.phone", "no_contact"),
+            (Field::RepContact, NO_REP_CONTACT.to_string())
+        );
     }
 
     #[test]

@@ -81,25 +81,64 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
-/// Families restricted to the entries matching `query` (on the entry or its family's label).
+/// The needs a young person leaving an accompaniment most often means, first in their family
+/// when a filter matches it ("logement" means renting or a temporary roof long before buying).
+/// The others keep the vocabulary's order; the least likely at 15–29 come last.
+const LIKELY_FIRST: &[&str] = &[
+    "logement-hebergement--rechercher-une-solution-dhebergement-temporaire",
+    "logement-hebergement--louer-un-logement",
+    "logement-hebergement--sinformer-sur-les-demarches-liees-a-lacces-au-logement",
+];
+const UNLIKELY_LAST: &[&str] = &["logement-hebergement--acheter-un-logement"];
+
+/// Rank of an entry for `q` (lower first): the likely needs first, the unlikely ones last;
+/// then entries whose label starts with the query, then those with a word that does, then
+/// those that only contain it (or whose family matches).
+fn rank(e: &VocabularyEntry, q: &str) -> (usize, u8) {
+    let likely = match LIKELY_FIRST.iter().position(|c| *c == e.value) {
+        Some(i) => i,
+        None if UNLIKELY_LAST.contains(&e.value.as_str()) => usize::MAX,
+        None => LIKELY_FIRST.len(),
+    };
+    let label = fold(&e.label);
+    let text = if label.starts_with(q) {
+        0
+    } else if label.split(' ').any(|w| w.starts_with(q)) {
+        1
+    } else if label.contains(q) {
+        2
+    } else {
+        3
+    };
+    (likely, text)
+}
+
+/// Families restricted to the entries matching `query` (on the entry or its family's label),
+/// best matches first: within a family by [`rank`], families by their best entry.
 pub fn filter(families: &[Family], query: &str) -> Vec<Family> {
     let q = fold(query.trim());
     if q.is_empty() {
         return families.to_vec();
     }
-    families
+    let mut out: Vec<((usize, u8), usize, Family)> = families
         .iter()
-        .filter_map(|f| {
+        .enumerate()
+        .filter_map(|(i, f)| {
             let fam_match = fold(&f.label).contains(&q);
-            let items: Vec<VocabularyEntry> = f
+            let mut items: Vec<VocabularyEntry> = f
                 .items
                 .iter()
                 .filter(|e| fam_match || fold(&e.label).contains(&q))
                 .cloned()
                 .collect();
-            (!items.is_empty()).then(|| Family { items, ..f.clone() })
+            // Stable: equal ranks keep the vocabulary's order.
+            items.sort_by_key(|e| rank(e, &q));
+            let best = items.iter().map(|e| rank(e, &q)).min()?;
+            Some((best, i, Family { items, ..f.clone() }))
         })
-        .collect()
+        .collect();
+    out.sort_by_key(|(best, i, _)| (*best, *i));
+    out.into_iter().map(|(_, _, f)| f).collect()
 }
 
 /// Label of a code, or the code itself when the vocabulary does not have it.
@@ -162,5 +201,34 @@ mod tests {
             "Préparer un permis"
         );
         assert_eq!(label_of(&vocab(), "inconnu"), "inconnu");
+    }
+
+    #[test]
+    fn logement_means_a_roof_before_buying() {
+        let lines = include_str!("../../../data/vocab/data-inclusion-v1.txt");
+        // The `thematiques` section of the vocabulary file the API serves.
+        let v: Vec<VocabularyEntry> = lines
+            .lines()
+            .skip_while(|l| *l != "## thematiques")
+            .skip(1)
+            .take_while(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once(" :: "))
+            .map(|(code, label)| entry(code.trim(), label.trim()))
+            .collect();
+        assert!(v.len() > 50);
+        let g = group(&v);
+        let r = filter(&g, "logement");
+        assert_eq!(r[0].label, "Logement et hébergement");
+        let labels: Vec<&str> = r[0].items.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(
+            labels[..2],
+            [
+                "Rechercher une solution d’hébergement temporaire",
+                "Louer un logement"
+            ]
+        );
+        assert_eq!(labels.last(), Some(&"Acheter un logement"));
+        let r = filter(&g, "permis");
+        assert_eq!(r[0].label, "Mobilité");
     }
 }

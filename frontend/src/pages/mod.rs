@@ -1,17 +1,14 @@
-//! The screens of the app, one module per page (small ones here).
+//! The screens of the app, grouped by area: `auth/` (login), `referrals/` (the prescriber's
+//! list and form, the queue, a referral), `admin/` (structures, accounts); the small pages
+//! that are text only are here. `docs/FRONTEND.md` says where a new page goes.
 use yew::prelude::*;
 
 use crate::app::Route;
 use crate::components::link::AppLink;
-use crate::session::{use_auth, use_title, Auth};
+use crate::session::{use_auth, use_structure_name, use_title, Auth};
 
-pub mod admin_structures;
-pub mod admin_users;
-pub mod login;
-pub mod new_referral;
-pub mod password;
-pub mod queue;
-pub mod referral;
+pub mod admin;
+pub mod auth;
 pub mod referrals;
 
 #[derive(Properties, PartialEq)]
@@ -63,13 +60,11 @@ pub fn not_found() -> Html {
     }
 }
 
+/// The receiver's home, while relays are not built: it says so, instead of looking like an
+/// empty inbox.
 #[function_component(Relays)]
 pub fn relays() -> Html {
-    let auth = use_auth();
-    let structure = match &*auth {
-        Auth::SignedIn { me, .. } => me.structure.as_ref().map(|s| s.name.clone()),
-        _ => None,
-    };
+    let structure = use_structure_name();
     html! {
         <>
             <PageTitle text="Demandes de relais" />
@@ -77,9 +72,12 @@ pub fn relays() -> Html {
                 <p class="fr-text--lead">{ s }</p>
             }
             <div class="fr-callout">
-                <h2 class="fr-callout__title">{ "Aucune demande de relais pour l’instant" }</h2>
+                <h2 class="fr-callout__title">{ "Les demandes de relais arrivent bientôt" }</h2>
                 <p class="fr-callout__text">
-                    { "Quand l’équipe SAS orientera un jeune vers votre structure, sa demande apparaîtra ici : vous pourrez l’accepter ou la refuser, confirmer le premier rendez-vous, puis répondre aux points de suivi à 30, 90 et 180 jours." }
+                    { "Cette partie de SAS n’est pas encore ouverte : l’équipe SAS ne peut pas encore orienter de jeune vers votre structure depuis SAS." }
+                </p>
+                <p class="fr-callout__text">
+                    { "Quand elle le sera, chaque jeune orienté vers vous apparaîtra ici : vous pourrez accepter ou refuser la demande, confirmer sa prise en charge, puis répondre aux points de suivi à 30, 90 et 180 jours." }
                 </p>
             </div>
         </>

@@ -58,9 +58,7 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
     age
 }
 
-pub const MIN_AGE: i32 = 15;
-pub const MAX_AGE: i32 = 29;
-pub const ADULT_AGE: i32 = 18;
+pub use api_types::rules::{ADULT_AGE, MAX_AGE, MIN_AGE};
 
 #[cfg(test)]
 mod tests {

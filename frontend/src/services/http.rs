@@ -1,22 +1,24 @@
-//! Every call to the SAS API goes through [`request`]: it adds the access token, renews the
+//! The transport under every service call: [`request`] adds the access token, renews the
 //! session once on a 401 (the refresh token is the HttpOnly cookie `sas_refresh`, never seen
 //! here), and turns failures into one [`ApiError`] with a French message.
 //!
 //! The access token lives in memory only (never in `localStorage`): a reload renews it from
-//! the cookie.
+//! the cookie. Pages never call this module: they call the typed functions of the sibling
+//! modules (`services::referrals::list`, …), one per endpoint. Paths given here are relative
+//! to [`API`].
 use std::cell::RefCell;
 
-use api_types::{LogoutRequest, Me, PasswordChange, TokenRequest, TokenResponse};
+use api_types::{TokenRequest, TokenResponse};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use yew::Callback;
 
 pub use crate::logic::error::ApiError;
-use crate::logic::password::SESSION_HINT_COOKIE;
-use crate::platform;
 
-const TOKEN_PATH: &str = "/api/v1/auth/token";
+/// Where the API lives (same origin as the SPA).
+pub const API: &str = "/api/v1";
+const TOKEN_PATH: &str = "/auth/token";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -46,14 +48,6 @@ struct RawReply {
     retry_after: Option<u64>,
 }
 
-/// Where a login or a session restore leads.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Session {
-    SignedIn(Box<Me>),
-    /// The password was set by an administrator: only its replacement is open.
-    PasswordChangeRequired,
-}
-
 /// A renewed token: `Some(password_change_required)`, or `None` when refused.
 type RefreshFuture = Shared<LocalBoxFuture<'static, Option<bool>>>;
 
@@ -67,7 +61,7 @@ fn token() -> Option<String> {
     ACCESS_TOKEN.with(|t| t.borrow().clone())
 }
 
-fn set_token(v: Option<String>) {
+pub(super) fn set_token(v: Option<String>) {
     ACCESS_TOKEN.with(|t| *t.borrow_mut() = v);
 }
 
@@ -77,7 +71,7 @@ pub fn on_session_expired(cb: Callback<()>) {
 }
 
 /// The one request helper. `body` is JSON; `if_match` is the version read (`ETag`).
-pub async fn request(
+pub(super) async fn request(
     method: Method,
     path: &str,
     body: Option<String>,
@@ -102,6 +96,17 @@ pub async fn request(
     finish(raw)
 }
 
+/// A request without the session (login, logout): no renewal on a 401.
+pub(super) async fn request_anonymous<B: Serialize>(
+    path: &str,
+    body: &B,
+    with_token: bool,
+) -> Result<Reply, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    let bearer = if with_token { token() } else { None };
+    finish(transport(Method::Post, path, Some(json), None, bearer).await?)
+}
+
 fn finish(raw: RawReply) -> Result<Reply, ApiError> {
     if raw.status >= 400 {
         Err(ApiError::from_response(
@@ -124,11 +129,11 @@ fn expire() {
     }
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+pub(super) async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     request(Method::Get, path, None, None).await?.json()
 }
 
-pub async fn send<B: Serialize, T: DeserializeOwned>(
+pub(super) async fn send<B: Serialize, T: DeserializeOwned>(
     method: Method,
     path: &str,
     body: &B,
@@ -138,72 +143,15 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     request(method, path, Some(json), if_match).await?.json()
 }
 
-/// A POST of an administrative action (deactivate, reactivate…), with the reason the API
-/// keeps in its audit; the answer body is not needed.
-pub async fn post_action(path: &str, reason: &str) -> Result<Reply, ApiError> {
-    let body = api_types::AdminAction {
-        reason: reason.trim().to_string(),
-    };
-    let json = serde_json::to_string(&body).map_err(|_| ApiError::Decode)?;
+/// A POST whose answer body is not needed (administrative actions such as deactivate).
+pub(super) async fn post<B: Serialize>(path: &str, body: &B) -> Result<Reply, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
     request(Method::Post, path, Some(json), None).await
 }
 
-/// Logs in with email and password; the refresh token is set as the HttpOnly cookie.
-pub async fn login(email: &str, password: &str) -> Result<Session, ApiError> {
-    let body = TokenRequest::Password {
-        email: email.trim().to_string(),
-        password: password.to_string(),
-        use_cookie: true,
-    };
-    let json = serde_json::to_string(&body).map_err(|_| ApiError::Decode)?;
-    let raw = transport(Method::Post, TOKEN_PATH, Some(json), None, None).await?;
-    let tokens: TokenResponse = finish(raw)?.json()?;
-    set_token(Some(tokens.access_token));
-    if tokens.password_change_required {
-        return Ok(Session::PasswordChangeRequired);
-    }
-    Ok(Session::SignedIn(Box::new(get::<Me>("/api/v1/me").await?)))
-}
-
-/// Renews the session from the cookie (page reload); `None` when there is none to renew.
-/// Without the hint cookie there is no refresh cookie either: nothing is asked, so a first
-/// visit is simply logged out (the API would answer 401 `no_session`).
-pub async fn restore() -> Option<Session> {
-    if !platform::has_cookie(SESSION_HINT_COOKIE) {
-        return None;
-    }
-    match refresh().await? {
-        true => Some(Session::PasswordChangeRequired),
-        false => get::<Me>("/api/v1/me")
-            .await
-            .ok()
-            .map(|me| Session::SignedIn(Box::new(me))),
-    }
-}
-
-/// Replaces a password an administrator set; the answer is a new session (cookie included).
-pub async fn change_password(current: &str, new: &str) -> Result<Me, ApiError> {
-    let body = PasswordChange {
-        current_password: current.to_string(),
-        new_password: new.to_string(),
-        use_cookie: true,
-    };
-    let json = serde_json::to_string(&body).map_err(|_| ApiError::Decode)?;
-    let raw = transport(
-        Method::Post,
-        "/api/v1/me/password",
-        Some(json),
-        None,
-        token(),
-    )
-    .await?;
-    let tokens: TokenResponse = finish(raw)?.json()?;
-    set_token(Some(tokens.access_token));
-    get::<Me>("/api/v1/me").await
-}
-
 /// Asks for a new access token with the `sas_refresh` cookie; one request at a time.
-async fn refresh() -> Option<bool> {
+/// `Some(password_change_required)` when renewed, `None` when refused.
+pub(super) async fn refresh() -> Option<bool> {
     let fut = REFRESHING.with(|r| {
         r.borrow_mut()
             .get_or_insert_with(|| {
@@ -226,30 +174,14 @@ async fn refresh_once() -> Option<bool> {
         refresh_token: None,
         use_cookie: true,
     };
-    let json = serde_json::to_string(&body).ok()?;
-    match transport(Method::Post, TOKEN_PATH, Some(json), None, None).await {
-        Ok(raw) if raw.status == 200 => {
-            let t = serde_json::from_str::<TokenResponse>(&raw.body).ok()?;
+    match request_anonymous(TOKEN_PATH, &body, false).await {
+        Ok(reply) if reply.status == 200 => {
+            let t = reply.json::<TokenResponse>().ok()?;
             set_token(Some(t.access_token));
             Some(t.password_change_required)
         }
         _ => None,
     }
-}
-
-/// Logs out: revokes the refresh token (cookie cleared by the server) and forgets the token.
-pub async fn logout() {
-    if let Ok(json) = serde_json::to_string(&LogoutRequest::default()) {
-        let _ = transport(
-            Method::Post,
-            "/api/v1/auth/logout",
-            Some(json),
-            None,
-            token(),
-        )
-        .await;
-    }
-    set_token(None);
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -261,11 +193,12 @@ async fn transport(
     bearer: Option<String>,
 ) -> Result<RawReply, ApiError> {
     use gloo_net::http::Request;
+    let url = format!("{API}{path}");
     let mut b = match method {
-        Method::Get => Request::get(path),
-        Method::Post => Request::post(path),
-        Method::Put => Request::put(path),
-        Method::Patch => Request::patch(path),
+        Method::Get => Request::get(&url),
+        Method::Post => Request::post(&url),
+        Method::Put => Request::put(&url),
+        Method::Patch => Request::patch(&url),
     }
     .header("Accept", "application/json, application/problem+json");
     if let Some(t) = bearer {

@@ -1,0 +1,3 @@
+//! Signing in, and the forced change of a password an administrator set.
+pub mod login;
+pub mod password;
