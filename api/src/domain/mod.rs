@@ -1,9 +1,13 @@
 //! Domain rules, apart from HTTP and the database: plain functions and types with unit tests.
 pub mod dates;
 pub mod directory;
+pub mod jobs;
+pub mod notifications;
+pub mod password_links;
 pub mod referral;
 pub mod roles;
 pub mod siret;
 pub mod text;
 pub mod vocab;
+pub mod webhooks;
 pub mod youth;

@@ -399,7 +399,7 @@ impl UserForm {
             email: self.email.trim().to_lowercase(),
             first_name: self.first_name.trim().to_string(),
             last_name: self.last_name.trim().to_string(),
-            password: self.password.clone(),
+            password: (!self.password.is_empty()).then(|| self.password.clone()),
             roles: self.roles.clone(),
             structure_id: Uuid::parse_str(self.structure_id.trim()).ok(),
             territory_id: Uuid::parse_str(self.territory_id.trim()).ok(),

@@ -33,6 +33,10 @@ pub struct ReferralQuery {
     /// A name (part of it, accents ignored), a birth date (`2007-05-01` or `01/05/2007`) or a phone number.
     #[param(max_length = 100)]
     pub q: Option<String>,
+    /// Polling: only referrals changed at or after this time (RFC 3339), in the order of their
+    /// last change then id, so that a partner can page through changes; poll again from the
+    /// last `updated_at` seen (minus a few seconds: concurrent changes commit out of order).
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// Opaque: the `next_cursor` of the previous page (empty: the first page).
@@ -67,7 +71,8 @@ fn parse_search(q: &str) -> Option<Search> {
 
 /// List referrals: a prescriber's structure's, or a counsellor's territory queue — exit date
 /// first (nulls last), then creation: urgent ones come first by construction, and the cursor
-/// stays stable when new referrals arrive.
+/// stays stable when new referrals arrive. With `updated_since` (partners polling for
+/// changes), in the order of the last change instead.
 #[utoipa::path(
     tag = "referrals",
     params(ReferralQuery),
@@ -103,7 +108,9 @@ pub async fn list(
         urgent: q.urgent,
         search: q.q.as_deref().and_then(parse_search),
         after: cursor::after::<QueueKey>(q.cursor.as_deref())?,
+        updated_since: q.updated_since,
     };
+    let polling = q.updated_since.is_some();
     let closed_only = q.open == Some(false);
     let now = state.clock.now();
     let j = journal(&caller, req.path(), now);
@@ -127,7 +134,18 @@ pub async fn list(
             limit,
             &reading(&caller, &j, Some(AccessAction::List)),
         )?;
-        let (rows, next) = cursor::page(rows, limit, referrals::ReferralView::key);
+        let (rows, next) =
+            cursor::page(
+                rows,
+                limit,
+                |v| {
+                    if polling {
+                        v.updated_key()
+                    } else {
+                        v.key()
+                    }
+                },
+            );
         let items = rows
             .into_iter()
             .map(|v| {
