@@ -2,9 +2,10 @@
 """A real SMTP server for the tests and `make run`: every message it accepts is written to a
 Maildir (DIR/new/…), which the tests read.
 
-usage: mail-sink.py MAILDIR [PORT]   (PORT 0 or absent: any free port)
+usage: mail-sink.py MAILDIR [PORT] [--until-killed]   (PORT 0 or absent: any free port)
 
-Prints `PORT <n>` once listening, then serves until stdin closes or it is killed. A recipient
+Prints `PORT <n>` once listening, then serves until stdin closes (tests hold it open) or,
+with --until-killed, until it is killed (scripts/e2e.sh). A recipient
 whose address starts with `bounce` is refused with 550 (a permanent error), so tests can show
 a bounce.
 """
@@ -12,6 +13,7 @@ import mailbox
 import os
 import socket
 import sys
+import time
 
 from aiosmtpd.controller import Controller
 
@@ -35,7 +37,7 @@ class MaildirHandler:
 
 def main():
     path = sys.argv[1]
-    port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    port = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 0
     if port == 0:
         # aiosmtpd's controller cannot start on port 0 (it connects to itself to check):
         # take a free port from the system first.
@@ -46,6 +48,9 @@ def main():
     controller.start()
     print(f"PORT {controller.port}", flush=True)
     try:
+        if "--until-killed" in sys.argv:
+            while True:
+                time.sleep(3600)
         # Until the parent closes our stdin (or kills us).
         sys.stdin.read()
     finally:

@@ -105,6 +105,7 @@ pub async fn get_settings(state: web::Data<AppState>, caller: Caller) -> ApiResu
     request_body = NotificationSettings,
     responses(
         (status = 403, description = "API clients have no mailbox (`forbidden`); or your password must be replaced first (`password_change_required`).", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`email` is missing (`required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 200, description = "The settings as saved.", body = NotificationSettings),
     )
 )]
