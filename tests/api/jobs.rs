@@ -268,6 +268,18 @@ async fn a_closed_referral_notifies_its_prescriber_at_once_or_in_the_daily_diges
     assert_eq!(page["items"].as_array().map(Vec::len), Some(2));
     assert!(page["items"][0]["mail_status"].is_null(), "{page}");
     assert!(page["next_cursor"].is_string());
+    // Back to immediate mails: those two still go, in the digest they were waiting for.
+    let res = app
+        .req(
+            reqwest::Method::PUT,
+            "/api/v1/me/notification-settings",
+            Some(&w.prescriber),
+        )
+        .json(&json!({"email": "immediate"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::OK);
     // The next sweep (15 minutes later, after 7:00 in Paris) sends one digest for both.
     app.clock.advance(chrono::Duration::minutes(16));
     let mails = smtp.wait_for(2).await;

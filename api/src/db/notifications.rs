@@ -112,8 +112,9 @@ pub fn referral_closed(
     Ok(())
 }
 
-/// One digest per user who prefers them and has notifications not yet mailed, keyed on the
-/// day (`digest:{user}:{day}`): a second sweep the same day sends nothing. Returns how many
+/// One digest per user with notifications not yet mailed (made while they chose the digest:
+/// switching back to immediate mails leaves those for this one), keyed on the day
+/// (`digest:{user}:{day}`): a second sweep the same day sends nothing. Returns how many
 /// digests were queued.
 pub fn queue_digests(
     conn: &mut PgConnection,
@@ -132,8 +133,7 @@ pub fn queue_digests(
     let due: Vec<Due> = diesel::sql_query(
         "SELECT n.user_id, array_agg(n.id ORDER BY n.id) AS ids, count(*) AS n \
          FROM notifications n JOIN users u ON u.id = n.user_id \
-         WHERE n.mail_id IS NULL AND n.created_at <= $1 AND u.active \
-           AND u.email_preference = 'daily_digest' GROUP BY n.user_id",
+         WHERE n.mail_id IS NULL AND n.created_at <= $1 AND u.active GROUP BY n.user_id",
     )
     .bind::<Timestamptz, _>(now)
     .load(conn)?;

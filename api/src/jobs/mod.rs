@@ -29,6 +29,9 @@ pub mod webhook;
 
 pub use runner::{Runner, RunnerHandle};
 
+const NO_SMTP: &str = "SAS_SMTP_URL is not set: mails wait in the outbox and their \
+    deliveries are retried, then parked, until it is";
+
 /// What handlers reach.
 pub struct Context {
     pub pool: Pool,
@@ -42,7 +45,10 @@ impl Context {
     pub fn new(settings: Settings, clock: SharedClock) -> Result<Context, String> {
         let mailer = match &settings.mail.smtp_url {
             Some(url) => Some(Mailer::new(url, &settings.mail.from)?),
-            None => None,
+            None => {
+                log::warn!("{NO_SMTP}");
+                None
+            }
         };
         Ok(Context {
             pool: crate::db::pool(&settings.database_url, 3),

@@ -20,6 +20,8 @@ pub const LEASE_MINUTES: i64 = 5;
 pub struct Runner {
     ctx: Context,
     id: String,
+    /// The schedules' rows exist (made once, on the first pass).
+    ensured: AtomicBool,
 }
 
 /// What one pass did.
@@ -36,7 +38,11 @@ impl Runner {
             std::process::id(),
             rand::rng().next_u32()
         );
-        Runner { ctx, id }
+        Runner {
+            ctx,
+            id,
+            ensured: AtomicBool::new(false),
+        }
     }
 
     pub fn id(&self) -> &str {
@@ -50,8 +56,14 @@ impl Runner {
         let conn = &mut *conn;
         let now = self.ctx.clock.now();
         let mut pass = Pass::default();
+        if !self.ensured.load(Ordering::Relaxed) {
+            for s in SCHEDULES {
+                jobs::ensure_schedule(conn, s.name, s.every_seconds, now)
+                    .map_err(|e| e.to_string())?;
+            }
+            self.ensured.store(true, Ordering::Relaxed);
+        }
         for s in SCHEDULES {
-            jobs::ensure_schedule(conn, s.name, s.every_seconds, now).map_err(|e| e.to_string())?;
             if jobs::claim_schedule(conn, s.name, &self.id, now).map_err(|e| e.to_string())? {
                 let error = (s.run)(&self.ctx, conn)
                     .err()
