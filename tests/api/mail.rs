@@ -92,12 +92,15 @@ async fn an_invited_user_sets_their_own_password_from_the_mail_link_once() {
         field_codes(&body),
         [("token".to_string(), "link_used".to_string())]
     );
-    // The stored copy of the mail no longer holds the secret.
-    let stored = sql_text(
-        &app,
-        "SELECT body_text || body_html || coalesce(link, '') AS v FROM mails",
-    )
-    .expect("mail row");
+    // The stored copy of the mail no longer holds the secret (once SAS recorded the sending,
+    // which may come just after the server received it).
+    let stored = eventually(20, "the mail recorded as sent", || async {
+        sql_text(
+            &app,
+            "SELECT body_text || body_html || coalesce(link, '') AS v FROM mails",
+        )
+    })
+    .await;
     assert!(!stored.contains(&token), "the token stays in the outbox");
     assert_eq!(
         sql_text(&app, "SELECT status AS v FROM mails").as_deref(),
@@ -132,8 +135,11 @@ async fn a_link_expires_after_an_hour_and_a_newer_one_replaces_it() {
         .expect("request");
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let mails = smtp.wait_for(2).await;
-    assert_eq!(mails[1].subject, "SAS : choisir un nouveau mot de passe");
-    let second = token_in(&mails[1].text);
+    let reset = mails
+        .iter()
+        .find(|m| m.subject == "SAS : choisir un nouveau mot de passe")
+        .expect("the reset mail");
+    let second = token_in(&reset.text);
     assert_ne!(first, second);
     assert_eq!(
         set_password(&app, &second, PASSWORD).await.status(),
@@ -204,10 +210,11 @@ async fn a_mail_server_that_is_down_is_retried_and_the_mail_arrives_once() {
     let app = TestApp::spawn_with(&[("SAS_SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
     invite(&app, "patient@sas.test").await;
     // The first attempt fails: the mail waits in the outbox with the error.
+    // (The job queued again, not merely the mail's attempt counted: the clock moves next.)
     eventually(20, "a failed attempt", || async {
         sql_text(
             &app,
-            "SELECT last_error AS v FROM mails WHERE attempts >= 1",
+            "SELECT last_error AS v FROM jobs WHERE state = 'queued' AND attempts = 1",
         )
     })
     .await;
@@ -262,11 +269,15 @@ async fn a_refused_mailbox_is_kept_as_bounced_and_its_job_parked_until_retried()
     let smtp = MailSink::start();
     let app = TestApp::spawn_with(&[("SAS_SMTP_URL", &smtp.url())]).await;
     invite(&app, "bounce@sas.test").await;
-    eventually(20, "a bounce", || async {
-        (sql_text(&app, "SELECT status AS v FROM mails").as_deref() == Some("bounced"))
-            .then_some(())
+    // The mail is marked bounced, then its job parked (two statements): wait for the second.
+    eventually(20, "a parked job", || async {
+        (sql_text(&app, "SELECT state AS v FROM jobs").as_deref() == Some("parked")).then_some(())
     })
     .await;
+    assert_eq!(
+        sql_text(&app, "SELECT status AS v FROM mails").as_deref(),
+        Some("bounced")
+    );
     let admin = app.admin().await;
     let jobs: Value = app
         .get("/api/v1/jobs", &admin)
@@ -309,4 +320,49 @@ async fn a_refused_mailbox_is_kept_as_bounced_and_its_job_parked_until_retried()
         .await;
     problem(res, StatusCode::NOT_FOUND, "not_found").await;
     assert!(smtp.messages().is_empty());
+}
+
+#[actix_web::test]
+async fn a_mail_that_never_gets_through_is_failed_after_its_retries_and_parked() {
+    let port = free_port(); // nothing ever listens there
+    let app = TestApp::spawn_with(&[("SAS_SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+    invite(&app, "lost@sas.test").await;
+    for attempt in 1..=8 {
+        // The job is settled (queued again, or parked) after the attempt: only then may the
+        // clock move, or the retry would be scheduled from the moved clock.
+        eventually(20, &format!("attempt {attempt}"), || async {
+            sql_text(
+                &app,
+                "SELECT attempts::text AS v FROM jobs WHERE state IN ('queued', 'parked')",
+            )
+            .filter(|a| a == &attempt.to_string())
+        })
+        .await;
+        // Past any backoff (at most 6 h).
+        app.clock.advance(chrono::Duration::hours(7));
+    }
+    eventually(20, "the mail failed", || async {
+        (sql_text(&app, "SELECT status AS v FROM mails").as_deref() == Some("failed")).then_some(())
+    })
+    .await;
+    assert_eq!(
+        sql_text(&app, "SELECT state AS v FROM jobs").as_deref(),
+        Some("parked")
+    );
+    assert_eq!(
+        sql_text(&app, "SELECT attempts::text AS v FROM jobs").as_deref(),
+        Some("8")
+    );
+    let jobs: Value = app
+        // The cached admin token expired while the clock moved: a new login.
+        .get(
+            "/api/v1/jobs",
+            &app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(jobs["failures"][0]["state"], "parked", "{jobs}");
+    assert_eq!(jobs["failures"][0]["attempts"], 8);
 }

@@ -628,7 +628,11 @@ impl MailSink {
         let mut files: Vec<_> = std::fs::read_dir(&new)
             .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
-        files.sort();
+        // In the order they arrived (Maildir names do not sort by time).
+        files.sort_by_key(|f| {
+            let modified = std::fs::metadata(f).and_then(|m| m.modified()).ok();
+            (modified, f.clone())
+        });
         files
             .iter()
             .filter_map(|f| std::fs::read_to_string(f).ok())

@@ -97,14 +97,19 @@ async fn a_partner_receives_a_verifiable_signed_event_for_each_status_change() {
     }
     let ids: std::collections::HashSet<_> = got.iter().map(|e| e["id"].to_string()).collect();
     assert_eq!(ids.len(), 2, "one webhook-id per delivery");
-    let status: Value = app
-        .get("/api/v1/webhooks", &client)
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(status["items"][0]["pending_deliveries"], 0);
+    // The receiver logs before SAS records the answer: wait for the record.
+    let status: Value = eventually(20, "both deliveries recorded", || async {
+        let v: Value = app
+            .get("/api/v1/webhooks", &client)
+            .await
+            .json()
+            .await
+            .ok()?;
+        (v["items"][0]["pending_deliveries"] == 0).then_some(v)
+    })
+    .await;
     assert!(status["items"][0]["last_delivered_at"].is_string());
+    assert_eq!(status["items"][0]["failed_deliveries"], 0);
 }
 
 #[actix_web::test]
@@ -127,6 +132,14 @@ async fn a_failing_endpoint_is_retried_with_backoff_and_gets_each_event_once() {
         sql_text(
             &app,
             "SELECT last_status_code::text AS v FROM webhook_deliveries WHERE attempts = 1",
+        )
+    })
+    .await;
+    // And its job queued again (before the clock moves: the retry is set from the clock).
+    eventually(20, "the job queued again", || async {
+        sql_text(
+            &app,
+            "SELECT state AS v FROM jobs WHERE state = 'queued' AND attempts = 1",
         )
     })
     .await;
