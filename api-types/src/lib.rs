@@ -12,12 +12,14 @@ pub mod problem;
 pub mod reference;
 pub mod referral;
 pub mod rules;
+pub mod service;
 
 pub use admin::*;
 pub use auth::*;
 pub use problem::*;
 pub use reference::*;
 pub use referral::*;
+pub use service::*;
 
 /// Roles a person or partner system can hold. A user's roles are bounded by its structure's
 /// flags: `prescriber` needs a prescriber structure, `receiver` a receiving one, `counsellor`

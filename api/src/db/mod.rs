@@ -21,6 +21,7 @@ pub mod migrations;
 pub mod referrals;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod services;
 pub mod sql;
 pub mod structures;
 pub mod territories;

@@ -3,6 +3,7 @@ pub mod dates;
 pub mod directory;
 pub mod referral;
 pub mod roles;
+pub mod service;
 pub mod siret;
 pub mod text;
 pub mod vocab;
