@@ -287,23 +287,44 @@ async fn filters_combine_with_and_and_codes_within_a_filter_with_or() {
         noms(&search(&app, &q("publics=jeunes&frais=gratuit")).await),
         ["Emploi gratuit"]
     );
-    // Unknown codes, a missing place, an overlong text: 400, said precisely.
-    for (query, field) in [
+    // Out of the declared bounds: 400; unknown codes, a missing place, an unknown commune:
+    // 422; each said precisely.
+    let (bad, invalid) = (StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY);
+    for (query, field, status, code) in [
         (
-            "commune=69266&thematiques=emploi".to_string(),
-            "thematiques",
-        ),
-        ("thematiques=x".to_string(), "commune"),
-        (format!("commune=69266&q={}", "a".repeat(201)), "q"),
-        ("commune=69266&radius_km=500".to_string(), "radius_km"),
-        ("commune=00000".to_string(), "commune"),
-    ] {
-        let p = problem(
-            app.anon(&format!("/api/v1/services/search?{query}")).await,
-            StatusCode::BAD_REQUEST,
+            format!("commune=69266&q={}", "a".repeat(201)),
+            "q",
+            bad,
             "invalid_query",
-        )
-        .await;
+        ),
+        (
+            "commune=69266&radius_km=500".into(),
+            "radius_km",
+            bad,
+            "invalid_query",
+        ),
+        (
+            "commune=69266&thematiques=emploi".into(),
+            "thematiques",
+            invalid,
+            "validation_failed",
+        ),
+        (
+            "thematiques=x".into(),
+            "commune",
+            invalid,
+            "validation_failed",
+        ),
+        (
+            "commune=00000".into(),
+            "commune",
+            invalid,
+            "validation_failed",
+        ),
+        ("lat=45.7".into(), "commune", invalid, "validation_failed"),
+    ] {
+        let res = app.anon(&format!("/api/v1/services/search?{query}")).await;
+        let p = problem(res, status, code).await;
         assert_eq!(p["errors"][0]["field"], field, "{query}");
     }
     problem(

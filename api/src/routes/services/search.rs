@@ -100,10 +100,16 @@ impl Key for SearchKey {
     }
 }
 
+/// What the schema says (bounds, lengths): 400.
 fn bad(field: &str, code: &str, message: &str) -> ApiError {
     let mut e = ApiError::bad_request("invalid_query", message.to_string());
     e.errors = vec![FieldError::new(field, code, message)];
     e
+}
+
+/// What only the server knows (codes, communes, which parameters go together): 422.
+fn invalid(field: &str, code: &'static str, message: &str) -> ApiError {
+    ApiError::field(field, code, message.to_string())
 }
 
 const MSG_PLACE: &str = "Give a commune (INSEE code) or a point (lat and lon), not both.";
@@ -123,11 +129,10 @@ fn codes(raw: Option<String>, field: &str, vocab_name: &str) -> ApiResult<Vec<St
         .map(str::to_string)
         .collect();
     if list.len() > MAX_FILTER_CODES {
-        return Err(bad(field, "too_many", MSG_TOO_MANY));
+        return Err(invalid(field, "too_many", MSG_TOO_MANY));
     }
-    if let Some(c) = list.iter().find(|c| !vocab::is_known(vocab_name, c)) {
-        let _ = c;
-        return Err(bad(
+    if list.iter().any(|c| !vocab::is_known(vocab_name, c)) {
+        return Err(invalid(
             field,
             "unknown_code",
             &format!("Use codes of the {vocab_name} vocabulary."),
@@ -147,6 +152,7 @@ fn codes(raw: Option<String>, field: &str, vocab_name: &str) -> ApiResult<Vec<St
     params(SearchQuery),
     responses(
         (status = 200, description = "A page of published services.", body = SearchPage),
+        (status = 422, description = "A code that is not in its vocabulary (`unknown_code`), more than 20 codes in a filter (`too_many`), no place or two (`place_required`: a commune, or `lat` and `lon`), an unknown commune (`unknown_commune`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from your address (`rate_limited`); see `Retry-After`.", body = api_types::Problem, content_type = "application/problem+json", headers(("Retry-After" = String, description = "Seconds to wait"))),
     )
 )]
@@ -181,7 +187,7 @@ pub async fn search(
             Ok((la, lo))
         }
         (None, Some(_), Some(_)) => return Err(bad("lat", "out_of_range", MSG_RANGE)),
-        _ => return Err(bad("commune", "place_required", MSG_PLACE)),
+        _ => return Err(invalid("commune", "place_required", MSG_PLACE)),
     };
     let thematiques = codes(q.thematiques, "thematiques", "thematiques")?;
     let publics = codes(q.publics, "publics", "publics")?;
@@ -195,12 +201,12 @@ pub async fn search(
             Err(insee) => (insee, None),
             Ok((la, lo)) => (
                 services::nearest_commune(conn, la, lo)?
-                    .ok_or_else(|| bad("lat", "no_commune", MSG_COMMUNE))?,
+                    .ok_or_else(|| invalid("lat", "no_commune", MSG_COMMUNE))?,
                 Some((la, lo)),
             ),
         };
         let c = communes::get(conn, &insee)?
-            .ok_or_else(|| bad("commune", "unknown_commune", MSG_COMMUNE))?;
+            .ok_or_else(|| invalid("commune", "unknown_commune", MSG_COMMUNE))?;
         let (lat, lon) = origin.unwrap_or((c.latitude, c.longitude));
         let place = zone::Place {
             insee: c.insee.clone(),
