@@ -127,6 +127,9 @@ log "logged in as $ADMIN_EMAIL"
 # The demo world (territory, structures, one account per role) so the referral routes are
 # exercised by the roles that may call them.
 DATABASE_URL="$CHECK_URL" SAS_ENV=dev "$SAS" seed-demo >"$OUT/seed.log" 2>&1 || die "seed-demo failed: $OUT/seed.log"
+# A synthetic offer of 1,000 services over France (scripts/offer/generate.py; at most 1,000
+# rows inside make test): the export check and the fuzzing see a realistic directory.
+"$PY" scripts/offer/generate.py "$CHECK_URL" 1000 || die "offer generation failed"
 DEMO_PASSWORD='demo-sas-2026!'
 PRESCRIBER_TOKEN="$(login prescripteur@sas.demo "$DEMO_PASSWORD")" || die "demo prescriber login failed"
 COUNSELLOR_TOKEN="$(login aiguilleur@sas.demo "$DEMO_PASSWORD")" || die "demo counsellor login failed"

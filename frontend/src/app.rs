@@ -43,6 +43,8 @@ pub enum Route {
     NewUser,
     #[at("/admin/comptes/:id")]
     User { id: String },
+    #[at("/annuaire")]
+    Directory,
     #[at("/accessibilite")]
     Accessibility,
     #[at("/donnees-personnelles")]
@@ -70,6 +72,7 @@ impl Route {
             Route::Home
             | Route::Login
             | Route::ChangePassword
+            | Route::Directory
             | Route::Accessibility
             | Route::Privacy
             | Route::NotFound => None,
@@ -239,6 +242,7 @@ fn render(route: Route) -> Html {
         Route::Users => html! { <pages::admin::users::Users /> },
         Route::NewUser => html! { <pages::admin::user_edit::UserEdit id={None::<String>} /> },
         Route::User { id } => html! { <pages::admin::user_edit::UserEdit id={Some(id)} /> },
+        Route::Directory => html! { <pages::offer::directory::Directory /> },
         Route::Accessibility => html! { <pages::Accessibility /> },
         Route::Privacy => html! { <pages::Privacy /> },
         Route::NotFound => html! { <pages::NotFound /> },

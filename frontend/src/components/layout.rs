@@ -218,6 +218,9 @@ pub fn footer() -> Html {
                 <div class="fr-footer__bottom">
                     <ul class="fr-footer__bottom-list">
                         <li class="fr-footer__bottom-item">
+                            <AppLink to={Route::Directory} classes={classes!("fr-footer__bottom-link")}>{ "Annuaire de l’offre d’insertion" }</AppLink>
+                        </li>
+                        <li class="fr-footer__bottom-item">
                             <AppLink to={Route::Accessibility} classes={classes!("fr-footer__bottom-link")}>{ "Accessibilité : partiellement conforme" }</AppLink>
                         </li>
                         <li class="fr-footer__bottom-item">

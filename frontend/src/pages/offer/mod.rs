@@ -1,0 +1,2 @@
+//! The offer: the public directory (`directory.rs`, open to everyone, signed in or not).
+pub mod directory;
