@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { checkPage, watchErrors } from './helpers';
+import { ACCOUNTS, checkPage, login, uniqueName, watchErrors } from './helpers';
 
 test.describe('Annuaire de l’offre', () => {
   test('a logged-out visitor finds a service near Villeurbanne, and the search is a link', async ({ page }) => {
@@ -40,6 +40,34 @@ test.describe('Annuaire de l’offre', () => {
     await page.getByLabel(/Mots-clés/).fill('ateliers numeriques');
     await page.getByRole('button', { name: 'Rechercher' }).click();
     await expect(page.getByRole('list', { name: /Services/ }).getByRole('heading')).toHaveText(['Ateliers numériques pour tous']);
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe('Mes services', () => {
+  test('a receiving structure publishes its draft and adds a service', async ({ page }) => {
+    const errors = watchErrors(page);
+    await login(page, ACCOUNTS.receiver);
+    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Mes services' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Mes services' })).toBeVisible();
+    const list = page.getByRole('list', { name: /Services/ });
+    await expect(list.getByRole('link', { name: 'Parcours E2C : remise à niveau et stages en entreprise' })).toBeVisible();
+    await checkPage(page, '42-mes-services', { action: page.getByRole('link', { name: 'Ajouter un service' }) });
+    await list.getByRole('button', { name: 'Publier « Atelier cuisine (en préparation) »' }).click();
+    await expect(page.getByText('« Atelier cuisine (en préparation) » : publié.')).toBeVisible();
+
+    await page.getByRole('link', { name: 'Ajouter un service' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Nouveau service' })).toBeVisible();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(page.getByText('Ce champ est obligatoire.').first()).toBeVisible();
+    await page.getByLabel('Nom du service').fill(uniqueName('Atelier permis'));
+    await page.getByLabel('Description').fill('Préparer le code de la route avec un moniteur.');
+    await page.getByLabel('En présentiel').check();
+    await page.getByLabel(/Âge minimum/).fill('16');
+    await checkPage(page, '43-nouveau-service', { action: page.getByRole('button', { name: 'Enregistrer' }) });
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Mes services' })).toBeVisible();
+    await expect(page.getByRole('list', { name: /Services/ }).getByRole('link', { name: /Atelier permis/ })).toBeVisible();
     expect(errors).toEqual([]);
   });
 });

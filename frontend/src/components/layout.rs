@@ -38,7 +38,10 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
             (Route::NewReferral, "Signaler un jeune"),
         ],
         Role::Counsellor => vec![(Route::Queue, "File d’attente")],
-        Role::Receiver => vec![(Route::Relays, "Demandes de relais")],
+        Role::Receiver => vec![
+            (Route::Relays, "Demandes de relais"),
+            (Route::MyServices, "Mes services"),
+        ],
         Role::Pilot => vec![(Route::Steering, "Pilotage")],
         Role::Admin => vec![(Route::Structures, "Structures"), (Route::Users, "Comptes")],
     }

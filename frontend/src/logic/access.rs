@@ -12,6 +12,8 @@ pub enum Area {
     Referral,
     /// Relay requests to a receiving structure.
     Relays,
+    /// The receiving structure's services ("Mes services").
+    Services,
     /// Aggregated figures of a territory.
     Steering,
     /// Structures and accounts.
@@ -23,7 +25,7 @@ pub fn allowed(role: Role, area: Area) -> bool {
         (role, area),
         (Role::Prescriber, Area::Referrals | Area::Referral)
             | (Role::Counsellor, Area::Queue | Area::Referral)
-            | (Role::Receiver, Area::Relays)
+            | (Role::Receiver, Area::Relays | Area::Services)
             | (Role::Pilot, Area::Steering)
             | (Role::Admin, Area::Admin)
     )
@@ -72,6 +74,9 @@ mod tests {
         assert!(!allowed(Role::Pilot, Area::Referral));
         assert!(allowed(Role::Admin, Area::Admin));
         assert!(!allowed(Role::Receiver, Area::Referral));
+        assert!(allowed(Role::Receiver, Area::Services));
+        assert!(!allowed(Role::Prescriber, Area::Services));
+        assert!(!allowed(Role::Admin, Area::Services));
     }
 
     #[test]
