@@ -149,7 +149,8 @@ def report(gen_s, size, published, p50, p95, p99, items, rps, wrk_p99, plan, idx
 ## The public search of the offer (issue 12)
 
 Measured {datetime.date.today()} by `make bench` (`scripts/bench-offer.py`, release build,
-{os.cpu_count()} cores, {cpu}, other sessions building on the same machine): {N:,} synthetic
+{os.cpu_count()} cores, {cpu}, load average {os.getloadavg()[0]:.1f} at the end of the run: other
+sessions were building on the same machine): {N:,} synthetic
 services ({published} published) of {N // 5:,} structures over every commune
 (`scripts/offer/generate.py`, generated in {gen_s:.0f} s; database {size}). The query of the
 targets: `GET /api/v1/services/search?commune=…&thematiques=<2 codes>&limit=20`, without a

@@ -104,7 +104,9 @@ FROM (SELECT k, (k * 2654435761) % 4294967291 AS h, k % 100 AS m, (k * 7) % 100 
 JOIN structures st ON st.id = ('00000000-0000-4000-9000-' || lpad(to_hex(1 + v.k % {s}), 12, '0'))::uuid
 JOIN communes c ON c.insee = st.commune_insee, w, th, pu, ty;
 COMMIT;
-ANALYZE services; ANALYZE service_thematiques; ANALYZE structures;
+-- Index-only scans of the search tables need their visibility map (autovacuum's job later).
+VACUUM ANALYZE services; VACUUM ANALYZE service_thematiques; VACUUM ANALYZE service_remote_thematiques;
+ANALYZE structures;
 """
 
 

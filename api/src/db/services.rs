@@ -346,6 +346,21 @@ pub fn search_sql(p: &Search) -> Sql {
         s.float(b.max_lon),
     );
     let keys = s.texts(p.zone_keys.clone());
+    // Remote services of the zone (whatever the distance). Most are national, so the zone
+    // alone selects thousands: with thematiques, `service_remote_thematiques` answers from its
+    // index alone (docs/PERFORMANCE.md).
+    let remote = if p.thematiques.is_empty() {
+        format!(
+            "SELECT id FROM services WHERE status = 'published' AND 'a-distance' = ANY (modes_accueil) \
+             AND (zone_eligibilite && {keys} OR zone_eligibilite = '{{}}')"
+        )
+    } else {
+        let th = s.texts(p.thematiques.clone());
+        format!(
+            "SELECT service_id FROM service_remote_thematiques WHERE thematique = ANY ({th}) \
+             AND (zone_eligibilite && {keys} OR zone_eligibilite = '{{}}')"
+        )
+    };
     let near = if p.thematiques.is_empty() {
         format!(
             "SELECT id FROM services WHERE status = 'published' AND latitude BETWEEN {la0} AND {la1} \
@@ -364,17 +379,11 @@ pub fn search_sql(p: &Search) -> Sql {
         .map(|q| format!("websearch_to_tsquery('sas_french', {q})"));
     s.push("WITH cand AS (")
         .push(&near)
-        .push(
-            " UNION SELECT id FROM services WHERE status = 'published' AND 'a-distance' = ANY (modes_accueil) \
-             AND (zone_eligibilite && ",
-        )
-        .push(&keys)
-        .push(" OR zone_eligibilite = '{}')")
-        .push("), hit AS (SELECT ")
-        .push(SERVICE_COLUMNS)
-        .push(", st.name AS structure_name, sc.name AS structure_commune, st.website AS structure_site_web, \
-             c.name AS commune_name, \
-             coalesce(sas_distance_km(")
+        .push(" UNION ")
+        .push(&remote)
+        // The page is chosen on the services' own columns; its structures and communes are
+        // joined for the rows shown only.
+        .push("), hit AS (SELECT s.id, s.modes_accueil, coalesce(sas_distance_km(")
         .push(&lat)
         .push(", ")
         .push(&lon)
@@ -387,9 +396,6 @@ pub fn search_sql(p: &Search) -> Sql {
         })
         .push(
             " AS rank FROM cand JOIN services s ON s.id = cand.id \
-             JOIN structures st ON st.id = s.structure_id \
-             LEFT JOIN communes sc ON sc.insee = st.commune_insee \
-             LEFT JOIN communes c ON c.insee = s.commune_insee \
              WHERE s.status = 'published' AND (s.zone_eligibilite && ",
         )
         .push(&keys)
@@ -421,7 +427,8 @@ pub fn search_sql(p: &Search) -> Sql {
     }
     let radius = s.float(p.radius_km);
     s.push(&format!(
-        ") SELECT * FROM hit WHERE ('a-distance' = ANY (modes_accueil) OR sort_distance <= {radius})"
+        "), pg AS (SELECT id, sort_distance, rank FROM hit \
+         WHERE ('a-distance' = ANY (modes_accueil) OR sort_distance <= {radius})"
     ));
     if let Some(k) = p.after {
         let (r, d, id) = (
@@ -435,8 +442,16 @@ pub fn search_sql(p: &Search) -> Sql {
     }
     let limit = s.int(p.limit);
     s.push(&format!(
-        " ORDER BY rank DESC, sort_distance, id LIMIT {limit}"
+        " ORDER BY rank DESC, sort_distance, id LIMIT {limit}) SELECT "
     ));
+    s.push(SERVICE_COLUMNS).push(
+        ", st.name AS structure_name, sc.name AS structure_commune, \
+         st.website AS structure_site_web, c.name AS commune_name, pg.sort_distance, pg.rank \
+         FROM pg JOIN services s ON s.id = pg.id JOIN structures st ON st.id = s.structure_id \
+         LEFT JOIN communes sc ON sc.insee = st.commune_insee \
+         LEFT JOIN communes c ON c.insee = s.commune_insee \
+         ORDER BY pg.rank DESC, pg.sort_distance, pg.id",
+    );
     s
 }
 

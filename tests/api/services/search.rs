@@ -407,3 +407,47 @@ async fn anonymous_callers_are_rate_limited_per_address_with_retry_after() {
     app.clock.advance(chrono::Duration::seconds(61));
     json_of(app.anon("/api/v1/communes/69266").await, StatusCode::OK).await;
 }
+
+#[actix_web::test]
+async fn remote_services_follow_their_edits_in_a_search_by_thematique() {
+    let app = TestApp::spawn().await;
+    let w = app.world().await;
+    let body = |zone: Value| {
+        service(
+            "Emploi en visio",
+            "38185",
+            json!({"modes_accueil": ["a-distance"], "zone_eligibilite": zone}),
+        )
+    };
+    let s = app.published(&w.receiver, body(json!(["38"]))).await;
+    let path = format!("/api/v1/services/{}", s["id"].as_str().expect("id"));
+    let q = format!("commune=69266&thematiques={EMPLOI}");
+    assert_eq!(
+        noms(&search(&app, &q).await),
+        Vec::<String>::new(),
+        "Isère only"
+    );
+    json_of(
+        app.put_json(&path, &w.receiver, "*", &body(json!(["69"])))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let page = search(&app, &q).await;
+    assert_eq!(noms(&page), ["Emploi en visio"]);
+    assert!(
+        page["items"][0]["distance_km"].as_f64().expect("distance") > 80.0,
+        "remote: any distance"
+    );
+    json_of(
+        app.action(&format!("{path}/suspend"), &w.receiver, "*")
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        noms(&search(&app, &q).await),
+        Vec::<String>::new(),
+        "suspended"
+    );
+}
