@@ -14,6 +14,7 @@ test.describe('Annuaire de l’offre', () => {
 
     const commune = page.getByRole('combobox', { name: /Commune/ });
     await commune.fill('Villeurbanne');
+    await expect(page.getByRole('option').first()).toContainText('Villeurbanne');
     await commune.press('ArrowDown');
     await expect(commune).toHaveAttribute('aria-activedescendant', /annuaire-commune-option-0/);
     await commune.press('Enter');
@@ -62,7 +63,7 @@ test.describe('Mes services', () => {
     await expect(page.getByText('Ce champ est obligatoire.').first()).toBeVisible();
     await page.getByLabel('Nom du service').fill(uniqueName('Atelier permis'));
     await page.getByLabel('Description').fill('Préparer le code de la route avec un moniteur.');
-    await page.getByLabel('En présentiel').check();
+    await page.getByLabel('En présentiel').check({ force: true });
     await page.getByLabel(/Âge minimum/).fill('16');
     await checkPage(page, '43-nouveau-service', { action: page.getByRole('button', { name: 'Enregistrer' }) });
     await page.getByRole('button', { name: 'Enregistrer' }).click();
