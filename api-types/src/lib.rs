@@ -74,6 +74,20 @@ pub fn whole_i32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error
     }
 }
 
+/// [`whole_i32`] for an optional number (`null` or absent: `None`).
+pub fn opt_whole_i32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    use serde::de::Error;
+    match Option::<f64>::deserialize(d)? {
+        None => Ok(None),
+        Some(v) if v.fract() == 0.0 && v >= f64::from(i32::MIN) && v <= f64::from(i32::MAX) => {
+            // Checked above: whole and in range.
+            #[allow(clippy::cast_possible_truncation)]
+            Ok(Some(v as i32))
+        }
+        Some(_) => Err(D::Error::custom("expected a whole number")),
+    }
+}
+
 use serde::Deserialize as _;
 
 /// A page of a keyset-paginated list. `next_cursor` is opaque; pass it back as `cursor`.

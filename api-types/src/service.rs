@@ -73,10 +73,10 @@ pub struct Capacity {
 #[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CapacityInput {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::opt_whole_i32")]
     #[cfg_attr(feature = "full", schema(minimum = 0, maximum = 100000))]
     pub available: Option<i32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::opt_whole_i32")]
     #[cfg_attr(feature = "full", schema(minimum = 0, maximum = 100000))]
     pub maximum: Option<i32>,
 }
@@ -146,17 +146,17 @@ macro_rules! with_service_fields {
             #[serde(default)]
             #[cfg_attr(feature = "full", schema(minimum = 0, maximum = 168))]
             pub volume_horaire_hebdomadaire: Option<f64>,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "crate::opt_whole_i32")]
             #[cfg_attr(feature = "full", schema(minimum = 0, maximum = 520))]
             pub nombre_semaines: Option<i32>,
             #[serde(default)]
             pub horaires_accueil: Option<String>,
             /// Youngest age admitted, inclusive (`null`: no lower bound).
-            #[serde(default)]
+            #[serde(default, deserialize_with = "crate::opt_whole_i32")]
             #[cfg_attr(feature = "full", schema(minimum = 0, maximum = 120))]
             pub age_min: Option<i32>,
             /// Oldest age admitted, inclusive (`null`: no upper bound).
-            #[serde(default)]
+            #[serde(default, deserialize_with = "crate::opt_whole_i32")]
             #[cfg_attr(feature = "full", schema(minimum = 0, maximum = 120))]
             pub age_max: Option<i32>,
             /// Precise coordinates of the place (else the commune's, else the structure's).

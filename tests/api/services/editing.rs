@@ -342,3 +342,31 @@ async fn every_vocabulary_and_zone_is_checked_and_nothing_is_written_on_refusal(
         )]
     );
 }
+
+#[actix_web::test]
+async fn whole_numbers_written_as_floats_are_numbers_as_json_schema_says() {
+    let app = TestApp::spawn().await;
+    let w = app.world().await;
+    let body = service(
+        "Atelier",
+        "69266",
+        json!({"age_min": 16.0, "age_max": 25.0, "nombre_semaines": 4.0, "capacity": {"available": 2.0}}),
+    );
+    let s = json_of(
+        app.post("/api/v1/services", &w.receiver, &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        (s["age_min"].as_i64(), s["capacity"]["available"].as_i64()),
+        (Some(16), Some(2))
+    );
+    let res = app
+        .post(
+            "/api/v1/services",
+            &w.receiver,
+            &service("Atelier", "69266", json!({"age_min": 16.5})),
+        )
+        .await;
+    problem(res, StatusCode::BAD_REQUEST, "invalid_field").await;
+}

@@ -76,16 +76,22 @@ pub async fn export(
         }
         let ids: BTreeSet<uuid::Uuid> =
             rows.iter().map(|r| r.service.structure_id.uuid()).collect();
-        let mut structures_out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(s) = structures::get(conn, id)? {
-                let commune = match &s.commune_insee {
-                    Some(c) => communes::get(conn, c)?.map(|c| c.name),
-                    None => None,
-                };
-                structures_out.push(structure_v1(&s, commune));
-            }
-        }
+        // Two statements per page, whatever its size (an anonymous caller decides the size).
+        let found = structures::by_ids(conn, &ids.into_iter().collect::<Vec<_>>())?;
+        let names = communes::names(
+            conn,
+            &found
+                .iter()
+                .filter_map(|s| s.commune_insee.clone())
+                .collect::<Vec<_>>(),
+        )?;
+        let structures_out = found
+            .iter()
+            .map(|s| {
+                let commune = s.commune_insee.as_ref().and_then(|c| names.get(c).cloned());
+                structure_v1(s, commune)
+            })
+            .collect();
         Ok(ExportPage {
             structures: structures_out,
             services: rows.iter().map(|r| service_v1(r, &deps)).collect(),
