@@ -13,6 +13,7 @@ pub mod problem;
 pub mod reference;
 pub mod referral;
 pub mod rules;
+pub mod service;
 
 pub use admin::*;
 pub use auth::*;
@@ -20,6 +21,7 @@ pub use ops::*;
 pub use problem::*;
 pub use reference::*;
 pub use referral::*;
+pub use service::*;
 
 /// Roles a person or partner system can hold. A user's roles are bounded by its structure's
 /// flags: `prescriber` needs a prescriber structure, `receiver` a receiving one, `counsellor`
@@ -71,6 +73,20 @@ pub fn whole_i32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error
         Ok(v as i32)
     } else {
         Err(D::Error::custom("expected a whole number"))
+    }
+}
+
+/// [`whole_i32`] for an optional number (`null` or absent: `None`).
+pub fn opt_whole_i32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    use serde::de::Error;
+    match Option::<f64>::deserialize(d)? {
+        None => Ok(None),
+        Some(v) if v.fract() == 0.0 && v >= f64::from(i32::MIN) && v <= f64::from(i32::MAX) => {
+            // Checked above: whole and in range.
+            #[allow(clippy::cast_possible_truncation)]
+            Ok(Some(v as i32))
+        }
+        Some(_) => Err(D::Error::custom("expected a whole number")),
     }
 }
 

@@ -32,6 +32,9 @@ pub struct Settings {
     pub trust_proxy_hops: usize,
     pub sessions: SessionSettings,
     pub password_checks: PasswordCheckSettings,
+    /// Requests per minute and client address on the public endpoints (search, export,
+    /// communes, vocabularies) without a token; 0 turns the limit off.
+    pub public_rate_per_minute: u32,
     pub mail: MailSettings,
     pub jobs: JobSettings,
     pub webhooks: WebhookSettings,
@@ -377,6 +380,7 @@ impl Settings {
                     Some(u64::try_from(checks.max_wait.as_millis()).unwrap_or(1000)),
                 )?),
             },
+            public_rate_per_minute: parse(&val, "SAS_PUBLIC_RATE_PER_MINUTE", Some(120))?,
             mail: MailSettings {
                 smtp_url: val("SAS_SMTP_URL"),
                 from: val("SAS_MAIL_FROM")

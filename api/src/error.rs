@@ -143,6 +143,17 @@ impl ApiError {
         e
     }
 
+    /// Too many requests from this client address on the public endpoints.
+    pub fn rate_limited(retry_after: u64) -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many requests from your address; try again after Retry-After seconds.",
+        );
+        e.retry_after = Some(retry_after.max(1));
+        e
+    }
+
     pub fn unavailable(cause: impl fmt::Display) -> ApiError {
         let mut e = ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

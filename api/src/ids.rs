@@ -84,6 +84,8 @@ typed_id!(
     EventId,
     /// A record of a referral's consent history.
     ConsentId,
+    /// A service of the offer.
+    ServiceId,
 );
 
 #[cfg(test)]

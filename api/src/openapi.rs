@@ -31,6 +31,8 @@ use utoipa::OpenApi;
         (name = "notifications", description = "What the app tells each user, and how they are mailed."),
         (name = "webhooks", description = "Signed POSTs (Standard Webhooks) to partner systems for each referral status change."),
         (name = "referrals", description = "Identify: referrals of young people and the counsellors' queue."),
+        (name = "services", description = "The offer: a receiving structure's services, and their publication."),
+        (name = "offer", description = "The published offer, for anyone: search and the data·inclusion export."),
         (name = "health", description = "Probes."),
     )
 )]
@@ -46,16 +48,23 @@ const PUBLIC: [&str; 6] = [
     "/health/ready",
 ];
 
-/// Secured operations every authenticated caller may use, whatever its roles (reference data,
-/// the directory, the caller itself): they answer 403 only `password_change_required`, never a
-/// role refusal. The black-box test `documented_403s_are_exactly_the_role_checks` keeps this
-/// list true.
-const ANY_ROLE: [(&str, &str); 9] = [
-    ("get", "/api/v1/me"),
+/// Operations open to anyone (no token needed; a token sent must be valid, and lifts the
+/// per-address rate limit): the offer and the reference data.
+const OPEN: [(&str, &str); 6] = [
+    ("get", "/api/v1/services/search"),
+    ("get", "/api/v1/services/export"),
     ("get", "/api/v1/communes"),
     ("get", "/api/v1/communes/{insee}"),
     ("get", "/api/v1/vocabularies"),
     ("get", "/api/v1/vocabularies/{name}"),
+];
+
+/// Secured operations every authenticated caller may use, whatever its roles (reference data,
+/// the directory, the caller itself): they answer 403 only `password_change_required`, never a
+/// role refusal. The black-box test `documented_403s_are_exactly_the_role_checks` keeps this
+/// list true.
+const ANY_ROLE: [(&str, &str); 5] = [
+    ("get", "/api/v1/me"),
     ("get", "/api/v1/territories"),
     ("get", "/api/v1/territories/{id}"),
     ("get", "/api/v1/structures"),
@@ -101,6 +110,8 @@ pub fn complete(mut doc: Doc) -> Doc {
         ("UnsupportedMediaType", "The body is not `application/json` (`unsupported_media_type`)."),
         ("ServiceUnavailable", "The database is unavailable (`database_unavailable`); see `Retry-After`."),
         ("InternalError", "Unexpected error (`internal_error`); logged, never detailed."),
+        ("TooManyRequests", "Too many requests without a token from your address (`rate_limited`, `SAS_PUBLIC_RATE_PER_MINUTE`); see `Retry-After`."),
+        ("InvalidToken", "A token was sent but is not valid (`invalid_token`, `token_expired`, `token_revoked`): send a valid one or none."),
     ];
     for (name, desc) in common {
         components.responses.insert(name.to_string(), problem(desc));
@@ -129,6 +140,7 @@ pub fn complete(mut doc: Doc) -> Doc {
             let Some(op) = op else { continue };
             let shape = Shape {
                 public,
+                open: OPEN.contains(&(method, path.as_str())),
                 any_role: ANY_ROLE.contains(&(method, path.as_str())),
                 has_id: path.contains('{'),
             };
@@ -144,6 +156,7 @@ pub fn complete(mut doc: Doc) -> Doc {
 #[derive(Debug, Clone, Copy)]
 struct Shape {
     public: bool,
+    open: bool,
     any_role: bool,
     has_id: bool,
 }
@@ -215,6 +228,29 @@ fn add_common(op: &mut Operation, shape: Shape) {
     });
     let public = shape.public;
     let r = &mut op.responses.responses;
+    if shape.open {
+        let mut add = |code: &str, name: &str| {
+            r.entry(code.to_string())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+        };
+        if has_params {
+            add("400", "BadRequest");
+        }
+        add("401", "InvalidToken");
+        add("403", "PasswordChangeRequired");
+        add("429", "TooManyRequests");
+        add("500", "InternalError");
+        add("503", "ServiceUnavailable");
+        if shape.has_id {
+            add("404", "NotFound");
+        }
+        // No token, or a bearer token: both are accepted.
+        op.security = Some(vec![
+            SecurityRequirement::default(),
+            SecurityRequirement::new("bearer", Vec::<String>::new()),
+        ]);
+        return;
+    }
     let mut add = |code: &str, name: &str| {
         r.entry(code.to_string())
             .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));

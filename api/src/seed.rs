@@ -1,4 +1,5 @@
 //! Operator commands: migrations, the bootstrap administrator and the demo data of `make run`.
+use api_types::{Frais, ServiceStatus, ServiceType};
 use chrono::{DateTime, Utc};
 use diesel::{Connection, PgConnection};
 use uuid::Uuid;
@@ -283,6 +284,159 @@ const DEMO_USERS: [DemoUser; 6] = [
     },
 ];
 
+/// Demo services of the receiving structures (indices of `DEMO_STRUCTURES`): what the
+/// public directory shows near Villeurbanne.
+struct DemoService {
+    structure: usize,
+    nom: &'static str,
+    description: &'static str,
+    kind: ServiceType,
+    thematiques: &'static [&'static str],
+    commune: &'static str,
+    modes: &'static [&'static str],
+    zone: &'static [&'static str],
+    ages: (Option<i32>, Option<i32>),
+    places: Option<(i32, i32)>,
+    status: ServiceStatus,
+}
+
+const DEMO_SERVICES: [DemoService; 6] = [
+    DemoService {
+        structure: 7,
+        nom: "Parcours E2C : remise à niveau et stages en entreprise",
+        description: "Une formation de six à neuf mois pour reprendre les savoirs de base, découvrir des métiers en stage et construire un projet professionnel, avec un accompagnement individuel.",
+        kind: ServiceType::Formation,
+        thematiques: &["choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite", "lecture-ecriture-calcul--maitriser-le-francais"],
+        commune: "69389",
+        modes: &["en-presentiel"],
+        zone: &["200046977"],
+        ages: (Some(16), Some(25)),
+        places: Some((4, 20)),
+        status: ServiceStatus::Published,
+    },
+    DemoService {
+        structure: 5,
+        nom: "Accompagnement vers l’emploi des jeunes",
+        description: "Un conseiller vous suit dans votre recherche d’emploi ou de formation : candidatures, entretiens, aides à la mobilité.",
+        kind: ServiceType::Accompagnement,
+        thematiques: &["trouver-un-emploi--repondre-a-des-offres-demploi", "mobilite--financer-ma-mobilite"],
+        commune: "69266",
+        modes: &["en-presentiel"],
+        zone: &["69266"],
+        ages: (Some(16), Some(25)),
+        places: None,
+        status: ServiceStatus::Published,
+    },
+    DemoService {
+        structure: 6,
+        nom: "Atelier CV et lettre de motivation",
+        description: "Un atelier collectif de deux heures pour réaliser ou améliorer son CV et sa lettre de motivation, sur place ou en visio.",
+        kind: ServiceType::Atelier,
+        thematiques: &["preparer-sa-candidature--realiser-un-cv-et-ou-une-lettre-de-motivation"],
+        commune: "69383",
+        modes: &["a-distance", "en-presentiel"],
+        zone: &["69"],
+        ages: (Some(18), None),
+        places: Some((8, 12)),
+        status: ServiceStatus::Published,
+    },
+    DemoService {
+        structure: 8,
+        nom: "Contrat EPIDE : internat et insertion",
+        description: "Un parcours en internat de huit mois : remise à niveau, sport, citoyenneté et préparation à l’emploi, avec une allocation mensuelle.",
+        kind: ServiceType::Accompagnement,
+        thematiques: &["trouver-un-emploi--repondre-a-des-offres-demploi", "remobilisation--bien-etre-confiance-en-soi"],
+        commune: "69282",
+        modes: &["en-presentiel"],
+        zone: &["france"],
+        ages: (Some(17), Some(25)),
+        places: Some((0, 30)),
+        status: ServiceStatus::Published,
+    },
+    DemoService {
+        structure: 9,
+        nom: "Ateliers numériques pour tous",
+        description: "Apprendre à utiliser un ordinateur et un smartphone, créer une adresse électronique, faire ses démarches en ligne.",
+        kind: ServiceType::Atelier,
+        thematiques: &["numerique--maitriser-les-fondamentaux-du-numerique", "numerique--acceder-a-des-services-en-ligne"],
+        commune: "69266",
+        modes: &["en-presentiel"],
+        zone: &[],
+        ages: (None, None),
+        places: None,
+        status: ServiceStatus::Published,
+    },
+    DemoService {
+        structure: 7,
+        nom: "Atelier cuisine (en préparation)",
+        description: "Un atelier encore en préparation : il n’est pas publié.",
+        kind: ServiceType::Atelier,
+        thematiques: &["remobilisation--lien-social"],
+        commune: "69389",
+        modes: &["en-presentiel"],
+        zone: &["200046977"],
+        ages: (None, None),
+        places: None,
+        status: ServiceStatus::Draft,
+    },
+];
+
+fn demo_service(
+    d: &DemoService,
+    structure: Uuid,
+    position: Option<(f64, f64)>,
+    now: DateTime<Utc>,
+) -> crate::db::services::ServiceRow {
+    let codes = |l: &[&str]| l.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    crate::db::services::ServiceRow {
+        id: crate::ids::ServiceId::new(),
+        structure_id: crate::ids::StructureId(structure),
+        source: "sas".into(),
+        source_id: None,
+        nom: d.nom.into(),
+        description: d.description.into(),
+        lien_source: None,
+        type_: Some(d.kind),
+        thematiques: codes(d.thematiques),
+        frais: Some(Frais::Gratuit),
+        frais_precisions: None,
+        publics: vec!["jeunes".into()],
+        publics_precisions: None,
+        conditions_acces: None,
+        adresse: None,
+        complement_adresse: None,
+        code_postal: None,
+        commune_insee: Some(d.commune.into()),
+        telephone: Some("04 72 00 00 00".into()),
+        courriel: Some("contact@structure.example.org".into()),
+        modes_accueil: codes(d.modes),
+        zone_eligibilite: codes(d.zone),
+        contact_nom_prenom: None,
+        lien_mobilisation: None,
+        modes_mobilisation: vec!["telephoner".into()],
+        mobilisable_par: vec!["professionnels".into(), "usagers".into()],
+        mobilisation_precisions: None,
+        volume_horaire_hebdomadaire: None,
+        nombre_semaines: None,
+        horaires_accueil: Some("Du lundi au vendredi, 9 h – 17 h".into()),
+        latitude: position.map(|p| p.0),
+        longitude: position.map(|p| p.1),
+        age_min: d.ages.0,
+        age_max: d.ages.1,
+        places_available: d.places.map(|p| p.0),
+        places_maximum: d.places.map(|p| p.1),
+        places_updated_at: d.places.map(|_| now),
+        status: d.status,
+        date_maj: crate::routes::services::today(now),
+        source_values: None,
+        locally_edited: Vec::new(),
+        source_seen_at: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    }
+}
+
 pub const DEMO_TERRITORY: &str = "Métropole de Lyon";
 /// The demo account that is invited rather than given the demo password.
 pub const DEMO_INVITED: &str = "nouvelle@sas.demo";
@@ -368,6 +522,15 @@ fn seed_demo_in(conn: &mut PgConnection, hash: &str, now: DateTime<Utc>) -> Resu
         )
         .map_err(e)?;
         ids.push(row.id);
+    }
+    for d in &DEMO_SERVICES {
+        let structure = ids.get(d.structure).copied().unwrap_or_default();
+        let c = communes::get(conn, d.commune).map_err(e)?;
+        crate::db::services::insert(
+            conn,
+            &demo_service(d, structure, c.map(|c| (c.latitude, c.longitude)), now),
+        )
+        .map_err(e)?;
     }
     for u in &DEMO_USERS {
         let territory_id = u.roles.contains(&"pilot").then_some(territory.id);

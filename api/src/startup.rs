@@ -193,7 +193,8 @@ fn build_app(
         )
         .app_data(web::PayloadConfig::new(max_body))
         .app_data(web::QueryConfig::default().error_handler(query_error))
-        .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
+        .app_data(web::Data::from(methods.clone()))
+        .app_data(web::PathConfig::default().error_handler(path_error))
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec_value))
         .route(
             "/api/docs",
@@ -263,6 +264,33 @@ impl MethodTable {
     }
 }
 
+/// A path parameter that does not parse (`/services/export` is no service id): 405 when
+/// the path is the spec's with another method, else 404.
+fn path_error(_: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    if let Some(allowed) = req
+        .app_data::<web::Data<MethodTable>>()
+        .and_then(|m| m.allowed(req.path()).map(<[_]>::to_vec))
+    {
+        if !allowed.contains(&req.method().as_str()) {
+            return method_not_allowed(req.method(), &allowed).into();
+        }
+    }
+    ApiError::not_found().into()
+}
+
+fn method_not_allowed(method: &Method, allowed: &[&str]) -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "{method} is not allowed here; allowed: {}.",
+            allowed.join(", ")
+        ),
+    );
+    e.allow = Some(allowed.join(", "));
+    e
+}
+
 async fn fallback(
     req: HttpRequest,
     methods: &MethodTable,
@@ -275,17 +303,7 @@ async fn fallback(
                 .insert_header((header::ALLOW, allowed.join(", ")))
                 .finish();
         }
-        let mut e = ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            format!(
-                "{} is not allowed here; allowed: {}.",
-                req.method(),
-                allowed.join(", ")
-            ),
-        );
-        e.allow = Some(allowed.join(", "));
-        return e.error_response();
+        return method_not_allowed(req.method(), allowed).error_response();
     }
     let api_path = path.starts_with("/api/") || path == "/api" || path.starts_with("/health");
     if let (false, Some(dir)) = (api_path, static_dir) {

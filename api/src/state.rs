@@ -3,6 +3,7 @@
 use crate::auth::accounts::AccountStates;
 use crate::auth::jwt::Keys;
 use crate::auth::password::Gate;
+use crate::auth::public_rate::PublicRate;
 use crate::auth::throttle::Throttle;
 use crate::clock::SharedClock;
 use crate::config::Settings;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub throttle: Throttle,
     pub passwords: Gate,
     pub accounts: AccountStates,
+    /// Anonymous requests to the public endpoints, per client address.
+    pub public_rate: PublicRate,
     pub settings: Settings,
 }
 
@@ -25,6 +28,7 @@ impl AppState {
             throttle: Throttle::new(settings.throttle.window),
             passwords: Gate::new(&settings.password_checks),
             accounts: AccountStates::new(settings.sessions.state_cache),
+            public_rate: PublicRate::new(settings.public_rate_per_minute),
             pool,
             clock,
             settings,

@@ -55,6 +55,14 @@ pub enum Route {
     Jobs,
     #[at("/admin/webhooks")]
     Webhooks,
+    #[at("/annuaire")]
+    Directory,
+    #[at("/mes-services")]
+    MyServices,
+    #[at("/mes-services/nouveau")]
+    NewService,
+    #[at("/mes-services/:id")]
+    Service { id: String },
     #[at("/accessibilite")]
     Accessibility,
     #[at("/donnees-personnelles")]
@@ -72,6 +80,7 @@ impl Route {
             Route::Queue => Some(Area::Queue),
             Route::Referral { .. } => Some(Area::Referral),
             Route::Relays => Some(Area::Relays),
+            Route::MyServices | Route::NewService | Route::Service { .. } => Some(Area::Services),
             Route::Steering => Some(Area::Steering),
             Route::Structures
             | Route::NewStructure
@@ -88,6 +97,7 @@ impl Route {
             | Route::ForgotPassword
             | Route::ResetPassword
             | Route::Invitation
+            | Route::Directory
             | Route::Accessibility
             | Route::Privacy
             | Route::NotFound => None,
@@ -263,6 +273,14 @@ fn render(route: Route) -> Html {
         Route::Users => html! { <pages::admin::users::Users /> },
         Route::NewUser => html! { <pages::admin::user_edit::UserEdit id={None::<String>} /> },
         Route::User { id } => html! { <pages::admin::user_edit::UserEdit id={Some(id)} /> },
+        Route::Directory => html! { <pages::offer::directory::Directory /> },
+        Route::MyServices => html! { <pages::offer::mine::MyServices /> },
+        Route::NewService => {
+            html! { <pages::offer::service_edit::ServiceEdit id={None::<String>} /> }
+        }
+        Route::Service { id } => {
+            html! { <pages::offer::service_edit::ServiceEdit id={Some(id)} /> }
+        }
         Route::Accessibility => html! { <pages::Accessibility /> },
         Route::Privacy => html! { <pages::Privacy /> },
         Route::NotFound => html! { <pages::NotFound /> },

@@ -11,6 +11,7 @@ mod openapi;
 mod reference;
 mod referrals;
 mod roles;
+mod services;
 mod sessions;
 mod spa;
 mod support;

@@ -43,15 +43,19 @@ pub fn resolve(peer: Option<IpAddr>, forwarded: &[String], hops: usize) -> Optio
     parse_entry(&forwarded[idx]).or(peer)
 }
 
-/// The address the throttle counts failures against.
-pub fn of(req: &HttpRequest, trust_proxy: bool, hops: usize) -> String {
+/// The client address, when known.
+pub fn ip_of(req: &HttpRequest, trust_proxy: bool, hops: usize) -> Option<IpAddr> {
     let peer = req.peer_addr().map(|a| a.ip());
-    let ip = if trust_proxy {
+    if trust_proxy {
         resolve(peer, &forwarded_for(req.headers()), hops)
     } else {
         peer
-    };
-    ip.map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+    }
+}
+
+/// The address the throttle counts failures against.
+pub fn of(req: &HttpRequest, trust_proxy: bool, hops: usize) -> String {
+    ip_of(req, trust_proxy, hops).map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod accounts;
 pub mod client_ip;
 pub mod jwt;
 pub mod password;
+pub mod public_rate;
 pub mod throttle;
 
 /// Who acts: a person or a partner system. Events and logs record one or the other.
@@ -245,6 +246,40 @@ impl FromRequest for SelfService {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(found(req).map(SelfService))
+    }
+}
+
+/// The caller of a public endpoint (search, export, communes, vocabularies): someone with a
+/// valid token (any role, not rate-limited), or anyone without one, counted against
+/// `SAS_PUBLIC_RATE_PER_MINUTE` per client address (429 with `Retry-After` beyond). A token
+/// that is sent must be valid (401 otherwise): a bad token is not a way around the limit; an
+/// account whose password an administrator set gets 403 `password_change_required`, as
+/// everywhere.
+#[derive(Debug, Clone)]
+pub struct Anyone(pub Option<Caller>);
+
+fn anyone(req: &HttpRequest) -> ApiResult<Anyone> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        return usual(req).map(|c| Anyone(Some(c)));
+    }
+    if let Some(state) = req.app_data::<web::Data<AppState>>() {
+        let s = &state.settings;
+        if let Some(ip) = client_ip::ip_of(req, s.trust_proxy, s.trust_proxy_hops) {
+            state
+                .public_rate
+                .check(ip, state.clock.now().timestamp())
+                .map_err(ApiError::rate_limited)?;
+        }
+    }
+    Ok(Anyone(None))
+}
+
+impl FromRequest for Anyone {
+    type Error = ApiError;
+    type Future = Ready<Result<Anyone, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(anyone(req))
     }
 }
 

@@ -190,3 +190,16 @@ pub fn expand(
     );
     Ok((found, unknown))
 }
+
+/// The names of the communes of `codes` (retired ones included: data already points at them).
+pub fn names(
+    conn: &mut PgConnection,
+    codes: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    Ok(communes::table
+        .filter(communes::insee.eq_any(codes))
+        .select((communes::insee, communes::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}

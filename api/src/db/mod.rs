@@ -25,6 +25,7 @@ pub mod password_tokens;
 pub mod referrals;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod services;
 pub mod sql;
 pub mod structures;
 pub mod territories;

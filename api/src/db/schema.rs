@@ -272,6 +272,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_events (id) {
+        id -> Int8,
+        service_id -> Uuid,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_user_id -> Nullable<Uuid>,
+        actor_client_id -> Nullable<Uuid>,
+        occurred_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
 diesel::joinable!(admin_audit -> users (actor_user_id));
 diesel::joinable!(api_clients -> structures (structure_id));
 diesel::joinable!(territory_communes -> communes (commune_insee));
@@ -299,6 +313,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reference_data,
     referrals,
     refresh_tokens,
+    service_events,
     structures,
     territories,
     territory_communes,

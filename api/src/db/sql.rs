@@ -10,7 +10,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::RunQueryDsl;
 use diesel::result::QueryResult;
 use diesel::sql_types::{
-    Array, BigInt, Date, Nullable, Text, Timestamptz, Untyped, Uuid as SqlUuid,
+    Array, BigInt, Date, Double, Nullable, Text, Timestamptz, Untyped, Uuid as SqlUuid,
 };
 use uuid::Uuid;
 
@@ -23,6 +23,7 @@ enum Bind {
     Date(NaiveDate),
     Time(DateTime<Utc>),
     Int(i64),
+    Float(f64),
 }
 
 /// Marks a placeholder in the text (a control character no statement contains).
@@ -81,6 +82,10 @@ impl Sql {
         self.bind(Bind::Int(v), "bigint")
     }
 
+    pub fn float(&mut self, v: f64) -> String {
+        self.bind(Bind::Float(v), "float8")
+    }
+
     /// How many binds so far (the number of the last one).
     pub fn binds(&self) -> usize {
         self.binds.len()
@@ -126,6 +131,7 @@ impl Sql {
                 Bind::Date(v) => quote(&v.to_string()),
                 Bind::Time(v) => quote(&v.to_rfc3339()),
                 Bind::Int(v) => v.to_string(),
+                Bind::Float(v) => format!("{v:?}"),
             })
         })
     }
@@ -167,6 +173,7 @@ impl QueryFragment<Pg> for Sql {
                 Bind::Date(v) => out.push_bind_param::<Date, _>(v)?,
                 Bind::Time(v) => out.push_bind_param::<Timestamptz, _>(v)?,
                 Bind::Int(v) => out.push_bind_param::<BigInt, _>(v)?,
+                Bind::Float(v) => out.push_bind_param::<Double, _>(v)?,
             }
             out.push_sql(tail);
         }

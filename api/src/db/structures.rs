@@ -47,6 +47,15 @@ pub fn get(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<StructureRow
         .optional()
 }
 
+/// The structures of `ids`, by id (the export's page).
+pub fn by_ids(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<StructureRow>> {
+    structures::table
+        .filter(structures::id.eq_any(ids))
+        .order(structures::id)
+        .select(StructureRow::as_select())
+        .load(conn)
+}
+
 pub fn update(
     conn: &mut PgConnection,
     row: &StructureRow,

@@ -6,6 +6,7 @@ pub mod notifications;
 pub mod password_links;
 pub mod referral;
 pub mod roles;
+pub mod service;
 pub mod siret;
 pub mod text;
 pub mod vocab;

@@ -46,6 +46,28 @@ pub fn clean(s: &str) -> Option<String> {
     }
 }
 
+/// Trims each line and the whole, keeps line breaks (at most one empty line in a row);
+/// `None` when nothing is left. For descriptions and other long texts.
+pub fn clean_multiline(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    for line in s
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+    {
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(&line);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// Whether `s` looks like an email address (the validator crate's HTML5 rule).
 pub fn is_email(s: &str) -> bool {
     use validator::ValidateEmail;
@@ -72,6 +94,15 @@ mod tests {
     fn clean_collapses_whitespace() {
         assert_eq!(clean("  Jean   Pierre "), Some("Jean Pierre".into()));
         assert_eq!(clean("   "), None);
+    }
+
+    #[test]
+    fn multiline_texts_keep_their_paragraphs() {
+        assert_eq!(
+            clean_multiline("  Un  atelier \r\n\n\n\n pour   tous \n"),
+            Some("Un atelier\n\npour tous".into())
+        );
+        assert_eq!(clean_multiline(" \n "), None);
     }
 
     #[test]

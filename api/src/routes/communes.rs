@@ -3,7 +3,7 @@ use api_types::{Commune, CommuneKind, CommunePage};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::Anyone;
 use crate::db::{self, communes, cursor};
 use crate::domain::text::search_key;
 use crate::error::{ApiError, ApiResult};
@@ -31,7 +31,8 @@ pub struct CommuneQuery {
     pub cursor: Option<String>,
 }
 
-/// Search or list communes (any authenticated caller).
+/// Search or list communes (no account needed: reference data; anonymous callers are
+/// rate-limited per address).
 #[utoipa::path(
     tag = "reference",
     params(CommuneQuery),
@@ -40,7 +41,7 @@ pub struct CommuneQuery {
 #[get("/communes")]
 pub async fn list(
     state: web::Data<AppState>,
-    _caller: Caller,
+    _who: Anyone,
     query: web::Query<CommuneQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
@@ -110,7 +111,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// One commune by INSEE code.
+/// One commune by INSEE code (no account needed).
 #[utoipa::path(
     tag = "reference",
     params(("insee" = String, Path, description = "INSEE code")),
@@ -122,7 +123,7 @@ pub async fn list(
 #[get("/communes/{insee}")]
 pub async fn get(
     state: web::Data<AppState>,
-    _caller: Caller,
+    _who: Anyone,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let insee = path.into_inner();

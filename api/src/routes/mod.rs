@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod me;
 pub mod referrals;
+pub mod services;
 pub mod structures;
 pub mod support;
 pub mod territories;
@@ -66,7 +67,17 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(referrals::timeline::timeline)
         .service(referrals::consent_create::record_consent)
         .service(referrals::consent_list::consent_history)
-        .service(referrals::consent_get::consent_record);
+        .service(referrals::consent_get::consent_record)
+        // Before `/services/{id}`, which would take `search` for an id.
+        .service(services::search::search)
+        .service(services::export::export)
+        .service(services::create::create)
+        .service(services::list::list)
+        .service(services::get::get)
+        .service(services::update::update)
+        .service(services::publish::publish)
+        .service(services::suspend::suspend)
+        .service(services::archive::archive);
 }
 
 /// Health probes, outside the versioned API.

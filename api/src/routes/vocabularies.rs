@@ -1,7 +1,7 @@
 use actix_web::{get, web, HttpResponse};
 use api_types::{Vocabulary, VocabularyEntry};
 
-use crate::auth::Caller;
+use crate::auth::Anyone;
 use crate::domain::vocab;
 use crate::error::{ApiError, ApiResult};
 
@@ -20,13 +20,14 @@ fn to_api(v: &vocab::Vocabulary) -> Vocabulary {
     }
 }
 
-/// Every controlled vocabulary (data·inclusion codes and SAS lists) with French labels.
+/// Every controlled vocabulary (data·inclusion codes and SAS lists) with French labels (no
+/// account needed).
 #[utoipa::path(
     tag = "reference",
     responses((status = 200, description = "All vocabularies.", body = Vec<Vocabulary>))
 )]
 #[get("/vocabularies")]
-pub async fn list(_caller: Caller) -> HttpResponse {
+pub async fn list(_who: Anyone) -> HttpResponse {
     HttpResponse::Ok().json(vocab::all().iter().map(to_api).collect::<Vec<_>>())
 }
 
@@ -40,7 +41,7 @@ pub async fn list(_caller: Caller) -> HttpResponse {
     )
 )]
 #[get("/vocabularies/{name}")]
-pub async fn get(_caller: Caller, name: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get(_who: Anyone, name: web::Path<String>) -> ApiResult<HttpResponse> {
     let v = vocab::get(&name).ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(to_api(v)))
 }

@@ -39,7 +39,10 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
             (Route::Notifications, "Mes notifications"),
         ],
         Role::Counsellor => vec![(Route::Queue, "File d’attente")],
-        Role::Receiver => vec![(Route::Relays, "Demandes de relais")],
+        Role::Receiver => vec![
+            (Route::Relays, "Demandes de relais"),
+            (Route::MyServices, "Mes services"),
+        ],
         Role::Pilot => vec![(Route::Steering, "Pilotage")],
         Role::Admin => vec![
             (Route::Structures, "Structures"),
@@ -223,6 +226,9 @@ pub fn footer() -> Html {
                 </div>
                 <div class="fr-footer__bottom">
                     <ul class="fr-footer__bottom-list">
+                        <li class="fr-footer__bottom-item">
+                            <AppLink to={Route::Directory} classes={classes!("fr-footer__bottom-link")}>{ "Annuaire de l’offre d’insertion" }</AppLink>
+                        </li>
                         <li class="fr-footer__bottom-item">
                             <AppLink to={Route::Accessibility} classes={classes!("fr-footer__bottom-link")}>{ "Accessibilité : partiellement conforme" }</AppLink>
                         </li>

@@ -12,6 +12,8 @@ pub enum Area {
     Referral,
     /// Relay requests to a receiving structure.
     Relays,
+    /// The receiving structure's services ("Mes services").
+    Services,
     /// Aggregated figures of a territory.
     Steering,
     /// Structures and accounts.
@@ -25,7 +27,7 @@ pub fn allowed(role: Role, area: Area) -> bool {
         (role, area),
         (Role::Prescriber, Area::Referrals | Area::Referral)
             | (Role::Counsellor, Area::Queue | Area::Referral)
-            | (Role::Receiver, Area::Relays)
+            | (Role::Receiver, Area::Relays | Area::Services)
             | (Role::Pilot, Area::Steering)
             | (Role::Admin, Area::Admin)
             | (_, Area::Account)
@@ -84,6 +86,9 @@ mod tests {
         ] {
             assert!(allowed(r, Area::Account), "{r:?}");
         }
+        assert!(allowed(Role::Receiver, Area::Services));
+        assert!(!allowed(Role::Prescriber, Area::Services));
+        assert!(!allowed(Role::Admin, Area::Services));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod http;
 pub mod notifications;
 pub mod operations;
+pub mod offer;
 pub mod reference;
 pub mod referrals;
 pub mod structures;
