@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod auth;
 mod codes;
+pub mod orient;
 pub mod problem;
 pub mod reference;
 pub mod referral;
@@ -15,6 +16,7 @@ pub mod rules;
 
 pub use admin::*;
 pub use auth::*;
+pub use orient::*;
 pub use problem::*;
 pub use reference::*;
 pub use referral::*;

@@ -2,8 +2,8 @@
 //! carries goes through here, with the rules of `domain::referral::visibility`, so no route
 //! can show a prescriber more than DOMAIN.md allows.
 use api_types::{
-    Consent, ConsentRecord, DuplicateLink, DuplicateScope, Event, LegalRepresentative, PersonRef,
-    Referral, StructureRef, Youth,
+    Consent, ConsentRecord, ContactProgress, DuplicateLink, DuplicateScope, Event,
+    LegalRepresentative, PersonRef, Referral, SasTeamContact, StructureRef, Youth,
 };
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use crate::db::consent::ConsentRow;
 use crate::db::events::EventView;
 use crate::db::referrals::ReferralView;
+use crate::domain::referral::contact::{self, Summary, UnreachableRule};
 use crate::domain::referral::visibility::{self, Viewer};
 use crate::domain::referral::{age_on, is_urgent, today_in};
 use crate::error::{ApiError, ApiResult};
@@ -64,7 +65,39 @@ pub fn referral(v: ReferralView, viewer: Viewer, now: DateTime<Utc>) -> ApiResul
         }),
         _ => None,
     };
+    let progress = (visibility::sees_orientation_work(viewer)).then(|| {
+        let summary = Summary {
+            attempts: v.attempts_since,
+            contact: v.contact_since,
+            channels: v.channels_since.iter().copied().collect(),
+            first_day: v.first_day,
+            last_day: v.last_day,
+        };
+        let rule = UnreachableRule {
+            min_attempts: i64::from(v.rule_min_attempts),
+            min_days: i64::from(v.rule_min_days),
+            min_channels: i64::from(v.rule_min_channels),
+        };
+        ContactProgress {
+            attempts: v.attempts_total,
+            attempts_since_contacting: v.attempts_since,
+            channels_tried: summary.channels.iter().copied().collect(),
+            last_attempt_at: v.last_attempt_at,
+            days_since_referral: contact::days_between(v.created_at, now, tz),
+            days_since_last_attempt: v.last_attempt_at.map(|t| contact::days_between(t, now, tz)),
+            next_try_on: v.next_try_on,
+            unreachable_rule_met: contact::rule_met(v.status, &summary, &rule),
+        }
+    });
+    let sas_team = v.team_name.map(|name| SasTeamContact {
+        name,
+        phone: v.team_phone,
+        email: v.team_email,
+    });
     Ok(Referral {
+        contact: progress,
+        sas_team,
+        open_prescriber_requests: v.open_requests,
         id: v.id.uuid(),
         status: v.status,
         channel: v.channel,
