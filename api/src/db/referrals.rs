@@ -497,11 +497,11 @@ fn view_select(duplicates: bool) -> String {
 /// `domain::referral::contact::summarize` computes), days in the territory's time zone.
 const ATTEMPTS_LATERAL: &str = "LEFT JOIN LATERAL ( \
       SELECT count(*) AS attempts_total, \
-        count(*) FILTER (WHERE a.attempted_at >= r.contacting_since) AS attempts_since, \
-        coalesce(array_agg(DISTINCT a.channel) FILTER (WHERE a.attempted_at >= r.contacting_since), '{}') AS channels_since, \
-        coalesce(bool_or(a.outcome IN ('reached', 'appointment_set')) FILTER (WHERE a.attempted_at >= r.contacting_since), false) AS contact_since, \
-        min((a.attempted_at AT TIME ZONE t.time_zone)::date) FILTER (WHERE a.attempted_at >= r.contacting_since) AS first_day, \
-        max((a.attempted_at AT TIME ZONE t.time_zone)::date) FILTER (WHERE a.attempted_at >= r.contacting_since) AS last_day \
+        count(*) FILTER (WHERE a.attempted_at > r.contacting_since) AS attempts_since, \
+        coalesce(array_agg(DISTINCT a.channel) FILTER (WHERE a.attempted_at > r.contacting_since), '{}') AS channels_since, \
+        coalesce(bool_or(a.outcome IN ('reached', 'appointment_set')) FILTER (WHERE a.attempted_at > r.contacting_since), false) AS contact_since, \
+        min((a.attempted_at AT TIME ZONE t.time_zone)::date) FILTER (WHERE a.attempted_at > r.contacting_since) AS first_day, \
+        max((a.attempted_at AT TIME ZONE t.time_zone)::date) FILTER (WHERE a.attempted_at > r.contacting_since) AS last_day \
       FROM contact_attempts a WHERE a.referral_id = r.id) ca ON true";
 
 /// `domain::referral::contact::rule_met` in SQL, with the territory's thresholds.
@@ -732,4 +732,13 @@ pub fn list(
     };
     q.push(&text);
     q.load(conn)
+}
+
+/// The referral that resumed `id`, if any.
+pub fn successor(conn: &mut PgConnection, id: ReferralId) -> QueryResult<Option<ReferralId>> {
+    referrals::table
+        .filter(referrals::previous_referral_id.eq(id))
+        .select(referrals::id)
+        .first(conn)
+        .optional()
 }

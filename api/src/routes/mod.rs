@@ -53,7 +53,18 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(referrals::timeline::timeline)
         .service(referrals::consent_create::record_consent)
         .service(referrals::consent_list::consent_history)
-        .service(referrals::consent_get::consent_record);
+        .service(referrals::consent_get::consent_record)
+        .service(referrals::attempt_create::create_attempt)
+        .service(referrals::attempt_list::list_attempts)
+        .service(referrals::attempt_get::get_attempt)
+        .service(referrals::diagnostic_get::get_diagnostic)
+        .service(referrals::diagnostic_put::put_diagnostic)
+        .service(referrals::diagnostic_versions::diagnostic_versions)
+        .service(referrals::youth_contact::youth_contact)
+        .service(referrals::transfer::transfer)
+        .service(referrals::resume::resume)
+        .service(referrals::request_list::list_requests)
+        .service(referrals::request_answer::answer_request);
 }
 
 /// Health probes, outside the versioned API.

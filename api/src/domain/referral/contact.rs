@@ -123,12 +123,13 @@ pub struct Summary {
     pub last_day: Option<NaiveDate>,
 }
 
-/// Sums up the attempts made at or after `since` (the last entry into `contacting`; `None`:
-/// never entered, nothing counts), their days in `tz`.
+/// Sums up the attempts made after `since` (the last entry into `contacting`; `None`: never
+/// entered, nothing counts; an attempt at that very moment is the contact that caused the
+/// entry), their days in `tz`.
 pub fn summarize(attempts: &[AttemptFact], since: Option<DateTime<Utc>>, tz: Tz) -> Summary {
     let mut s = Summary::default();
     let Some(since) = since else { return s };
-    for a in attempts.iter().filter(|a| a.at >= since) {
+    for a in attempts.iter().filter(|a| a.at > since) {
         s.attempts += 1;
         s.contact |= a.outcome.is_contact();
         s.channels.insert(a.channel);
@@ -363,11 +364,13 @@ mod tests {
         let rule = UnreachableRule::default();
         let start = t("2026-03-02T09:00:00Z");
         let a = series(start, 6, 5, &[Ch::Phone, Ch::Email]);
-        assert!(rule_met(
-            Contacting,
-            &summarize(&a, Some(start), Paris),
-            &rule
-        ));
+        let before = Some(start - Duration::minutes(1));
+        assert!(rule_met(Contacting, &summarize(&a, before, Paris), &rule));
+        assert_eq!(
+            summarize(&a, Some(start), Paris).attempts,
+            5,
+            "not the one at the entry"
+        );
         // Re-entered contacting after the first attempt: 5 left over 20 days.
         let s = summarize(&a, Some(start + Duration::hours(1)), Paris);
         assert_eq!((s.attempts, s.span_days()), (5, 20));
@@ -384,14 +387,11 @@ mod tests {
         };
         let start = t("2026-03-02T09:00:00Z");
         let a = series(start, 2, 0, &[Ch::Phone]);
-        assert!(rule_met(
-            Contacting,
-            &summarize(&a, Some(start), Paris),
-            &rule
-        ));
+        let since = Some(start - Duration::minutes(1));
+        assert!(rule_met(Contacting, &summarize(&a, since, Paris), &rule));
         assert!(!rule_met(
             Contacting,
-            &summarize(&a[..1], Some(start), Paris),
+            &summarize(&a[..1], since, Paris),
             &rule
         ));
     }
@@ -413,7 +413,7 @@ mod tests {
             fact(first + Duration::days(15), Ch::Sms, Out::NoAnswer),
             fact(last, Ch::Phone, Out::NoAnswer),
         ];
-        let since = Some(first);
+        let since = Some(first - Duration::minutes(1));
         let rule = UnreachableRule::default();
         assert!(rule_met(Contacting, &summarize(&a, since, Paris), &rule));
         assert!(!rule_met(

@@ -177,3 +177,62 @@ pub fn consent(c: ConsentRow) -> ConsentRecord {
         recorded_at: c.recorded_at,
     }
 }
+
+pub fn attempt(a: crate::db::attempts::AttemptView) -> api_types::ContactAttempt {
+    api_types::ContactAttempt {
+        id: a.id,
+        referral_id: a.referral_id,
+        channel: a.channel,
+        outcome: a.outcome,
+        attempted_at: a.attempted_at,
+        note: a.note,
+        next_try_on: a.next_try_on,
+        author: match (a.author_id, a.author_name) {
+            (Some(id), Some(name)) => Some(PersonRef { id, name }),
+            _ => None,
+        },
+        recorded_at: a.recorded_at,
+        prescriber_request_id: a.request_id,
+    }
+}
+
+pub fn request(r: crate::db::attempts::RequestRow) -> api_types::PrescriberRequest {
+    api_types::PrescriberRequest {
+        id: r.id,
+        referral_id: r.referral_id.uuid(),
+        status: if r.answered_at.is_some() {
+            api_types::RequestStatus::Answered
+        } else {
+            api_types::RequestStatus::Open
+        },
+        message: r.message,
+        opened_at: r.opened_at,
+        answer: r.answer,
+        answered_at: r.answered_at,
+    }
+}
+
+/// A stored diagnostic version, decoded (a blanked one reads as empty).
+pub fn diagnostic_content(
+    content: serde_json::Value,
+    shared_summary: Option<String>,
+) -> ApiResult<api_types::DiagnosticInput> {
+    let mut d: api_types::DiagnosticInput = serde_json::from_value(content)
+        .map_err(|e| ApiError::internal(format!("a stored diagnostic does not decode: {e}")))?;
+    d.shared_summary = shared_summary;
+    Ok(d)
+}
+
+pub fn diagnostic_version(
+    v: crate::db::diagnostics::VersionView,
+) -> ApiResult<api_types::DiagnosticVersion> {
+    Ok(api_types::DiagnosticVersion {
+        version: v.version,
+        saved_at: v.saved_at,
+        saved_by: match (v.saved_by, v.saved_by_name) {
+            (Some(id), Some(name)) => Some(PersonRef { id, name }),
+            _ => None,
+        },
+        content: diagnostic_content(v.content, v.shared_summary)?,
+    })
+}
