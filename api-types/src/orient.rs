@@ -273,7 +273,7 @@ pub struct DiagnosticInput {
 pub struct Diagnostic {
     pub referral_id: Uuid,
     pub version: i32,
-    #[serde(flatten)]
+    /// What was saved (what `PUT` takes).
     pub content: DiagnosticInput,
     pub saved_at: Option<DateTime<Utc>>,
     pub saved_by: Option<PersonRef>,
@@ -286,7 +286,6 @@ pub struct DiagnosticVersion {
     pub version: i32,
     pub saved_at: DateTime<Utc>,
     pub saved_by: Option<PersonRef>,
-    #[serde(flatten)]
     pub content: DiagnosticInput,
 }
 

@@ -731,7 +731,10 @@ async fn each_diagnostic_save_is_a_version_and_a_stale_one_is_refused() {
     assert_eq!(res.headers().get("etag").unwrap(), "\"0\"");
     let empty: Value = res.json().await.unwrap();
     assert_eq!(
-        (empty["version"].clone(), empty["barriers"].clone()),
+        (
+            empty["version"].clone(),
+            empty["content"]["barriers"].clone()
+        ),
         (json!(0), json!([]))
     );
     problem(
@@ -744,9 +747,9 @@ async fn each_diagnostic_save_is_a_version_and_a_stale_one_is_refused() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers().get("etag").unwrap(), "\"1\"");
     let saved: Value = res.json().await.unwrap();
-    assert_eq!(saved["barriers"], json!(["logement", "sante"]));
+    assert_eq!(saved["content"]["barriers"], json!(["logement", "sante"]));
     assert_eq!(
-        saved["shared_summary"],
+        saved["content"]["shared_summary"],
         "Motivé, cherche un emploi dans la logistique."
     );
     assert_eq!(saved["saved_by"]["name"], "Test User");
