@@ -303,6 +303,9 @@ pub struct Referral {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicates: Option<Vec<DuplicateLink>>,
     pub on_hold_reason: Option<HoldReason>,
+    /// The state an `on_hold` referral returns to (the SAS team only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_hold_from: Option<Status>,
     pub outcome: Option<Outcome>,
     pub previous_referral_id: Option<Uuid>,
     pub submitted_at: Option<DateTime<Utc>>,

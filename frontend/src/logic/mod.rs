@@ -9,6 +9,7 @@ pub mod form;
 pub mod format;
 pub mod labels;
 pub mod list;
+pub mod orient;
 pub mod password;
 pub mod query;
 pub mod referral_form;

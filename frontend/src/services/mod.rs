@@ -5,6 +5,7 @@
 //! function here (and its query type, when it takes filters, with a host test of the query).
 pub mod auth;
 pub mod http;
+pub mod orient;
 pub mod reference;
 pub mod referrals;
 pub mod structures;

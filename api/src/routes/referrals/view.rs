@@ -139,6 +139,7 @@ pub fn referral(v: ReferralView, viewer: Viewer, now: DateTime<Utc>) -> ApiResul
         possible_duplicate: counsellor.then_some(!duplicates.is_empty()),
         duplicates: counsellor.then_some(duplicates),
         on_hold_reason: visibility::hold_reason(viewer, v.on_hold_reason),
+        on_hold_from: v.on_hold_from.filter(|_| sas),
         outcome: v.outcome.map(|o| visibility::outcome(viewer, o)),
         previous_referral_id: v.previous_referral_id.map(|id| id.uuid()),
         submitted_at: v.submitted_at,
