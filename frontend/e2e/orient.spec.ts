@@ -44,8 +44,9 @@ test.describe('Orientation', () => {
     await expect(page.getByText('Tentative notée : pas de réponse (téléphone).')).toBeVisible();
     await logAttempt(page, 'sms', 'voicemail');
     await expect(page.getByText('Tentative notée : messagerie (sms).')).toBeVisible();
-    await expect(page.getByText('2 tentatives (2 depuis la dernière prise de contact)')).toBeVisible();
+    await expect(page.getByText('2 tentatives (2 depuis l’entrée en prise de contact)')).toBeVisible();
     await expect(page.getByText('Moyens essayés : téléphone, sms')).toBeVisible();
+    await expect(page.getByText('Dernière tentative aujourd’hui')).toBeVisible();
     await expect(page.locator('.sas-attempts__item')).toHaveCount(2);
     await checkPage(page, '31-tentatives', { action: submit });
 

@@ -123,10 +123,14 @@ fn progress(r: &Referral) -> Html {
     html! {
         <>
             <ul class="sas-facts" aria-label="Où en est la prise de contact">
-                <li>{ format!("{} depuis le signalement", n_of(c.days_since_referral, "jour", "jours")) }</li>
-                <li>{ format!("{} ({} depuis la dernière prise de contact)", n_of(c.attempts, "tentative", "tentatives"), c.attempts_since_contacting) }</li>
+                <li>{ match c.days_since_referral {
+                    0 => "Signalé aujourd’hui".to_string(),
+                    d => format!("Signalé il y a {}", n_of(d, "jour", "jours")),
+                } }</li>
+                <li>{ format!("{} ({} depuis l’entrée en prise de contact)", n_of(c.attempts, "tentative", "tentatives"), c.attempts_since_contacting) }</li>
                 <li>{ format!("Moyens essayés : {channels}") }</li>
                 <li>{ match c.days_since_last_attempt {
+                    Some(0) => "Dernière tentative aujourd’hui".to_string(),
                     Some(d) => format!("Dernière tentative il y a {}", n_of(d, "jour", "jours")),
                     None => "Aucune tentative pour l’instant".to_string(),
                 } }</li>
