@@ -19,11 +19,12 @@ async function takeIt(page: Page, url: string) {
   await expect(page.locator('.fr-badge', { hasText: 'Prise de contact' }).first()).toBeVisible();
 }
 
-async function logAttempt(page: Page, channel: string, outcome: string, note?: string) {
+async function logAttempt(page: Page, channel: string, outcome: string, note?: string, nextTry?: string) {
   const form = page.getByRole('form', { name: 'Noter une tentative de contact' });
   await form.getByLabel('Moyen').selectOption(channel);
   await form.getByLabel('Résultat').selectOption(outcome);
   if (note) await form.getByLabel('Note (facultatif)').fill(note);
+  if (nextTry) await form.getByLabel('Prochaine tentative (facultatif)').fill(nextTry);
   // With the keyboard: the submit takes Enter.
   await form.getByRole('button', { name: 'Noter la tentative' }).focus();
   await page.keyboard.press('Enter');
@@ -42,13 +43,21 @@ test.describe('Orientation', () => {
 
     await logAttempt(page, 'phone', 'no_answer', 'Sonne dans le vide.');
     await expect(page.getByText('Tentative notée : pas de réponse (téléphone).')).toBeVisible();
-    await logAttempt(page, 'sms', 'voicemail');
+    await logAttempt(page, 'sms', 'voicemail', undefined, isoDate(0));
     await expect(page.getByText('Tentative notée : messagerie (sms).')).toBeVisible();
     await expect(page.getByText('2 tentatives (2 depuis l’entrée en prise de contact)')).toBeVisible();
     await expect(page.getByText('Moyens essayés : téléphone, sms')).toBeVisible();
     await expect(page.getByText('Dernière tentative aujourd’hui')).toBeVisible();
     await expect(page.locator('.sas-attempts__item')).toHaveCount(2);
     await checkPage(page, '31-tentatives', { action: submit });
+
+    // The queue's follow-ups: the next try planned for today is due.
+    await page.goto('/file-attente');
+    await page.getByText('À relancer').click();
+    const due = page.getByRole('row', { name: new RegExp(lastName) });
+    await expect(due).toBeVisible();
+    await checkPage(page, '37-relances', { action: due.getByRole('link', { name: `Samir ${lastName}` }) });
+    await page.goto(url);
 
     await logAttempt(page, 'phone', 'reached', 'RDV jeudi à la Mission locale.');
     await expect(page.locator('.fr-badge', { hasText: 'Diagnostic' }).first()).toBeVisible();
