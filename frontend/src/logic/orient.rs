@@ -195,6 +195,8 @@ pub enum Move {
     Release,
     /// Close with an outcome (and a reason for the negative ones).
     Close,
+    /// The youth moved: to the territory of their new commune.
+    Transfer,
 }
 
 impl Move {
@@ -206,6 +208,7 @@ impl Move {
             Move::BackToContacting => "Le jeune réapparaît : reprendre le contact".into(),
             Move::Release => "Remettre dans la file".into(),
             Move::Close => "Clore le dossier".into(),
+            Move::Transfer => "Transférer (le jeune a déménagé)".into(),
         }
     }
 
@@ -227,6 +230,9 @@ pub fn moves(status: Status, hold_from: Option<Status>) -> Vec<Move> {
     }
     if !close_outcomes(status).is_empty() {
         v.push(Move::Close);
+    }
+    if status != Status::Closed {
+        v.push(Move::Transfer);
     }
     v
 }
@@ -418,16 +424,25 @@ mod tests {
         use Status::*;
         assert_eq!(
             moves(Contacting, None),
-            [Move::Unreachable, Move::Hold, Move::Release, Move::Close]
+            [
+                Move::Unreachable,
+                Move::Hold,
+                Move::Release,
+                Move::Close,
+                Move::Transfer
+            ]
         );
         assert_eq!(
             moves(Unreachable, None),
-            [Move::BackToContacting, Move::Close]
+            [Move::BackToContacting, Move::Close, Move::Transfer]
         );
-        assert_eq!(moves(Diagnosis, None), [Move::Hold, Move::Close]);
+        assert_eq!(
+            moves(Diagnosis, None),
+            [Move::Hold, Move::Close, Move::Transfer]
+        );
         assert_eq!(
             moves(OnHold, Some(Diagnosis)),
-            [Move::Unhold(Diagnosis), Move::Close]
+            [Move::Unhold(Diagnosis), Move::Close, Move::Transfer]
         );
         assert!(moves(Closed, None).is_empty());
         assert_eq!(

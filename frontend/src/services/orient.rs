@@ -65,6 +65,17 @@ pub async fn answer_request(
     .await
 }
 
+/// Transfers a referral to the territory serving the youth's new commune (`If-Match`).
+pub async fn transfer(id: Uuid, commune_insee: String, version: i32) -> Result<Referral, ApiError> {
+    http::send(
+        Method::Post,
+        &format!("/referrals/{id}/transfer"),
+        &api_types::TransferRequest { commune_insee },
+        Some(version),
+    )
+    .await
+}
+
 /// Resumes a closed journey: the new referral.
 pub async fn resume(id: Uuid) -> Result<Referral, ApiError> {
     http::request(Method::Post, &format!("/referrals/{id}/resume"), None, None)

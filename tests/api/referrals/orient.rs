@@ -877,12 +877,15 @@ async fn a_prescriber_never_gets_the_attempts_notes_nor_the_diagnostic_by_any_ro
         format!("/api/v1/referrals/{id}/diagnostic"),
         format!("/api/v1/referrals/{id}/diagnostic/versions"),
     ] {
-        problem(
-            app.get(&path, &w.prescriber).await,
-            StatusCode::FORBIDDEN,
-            "forbidden",
-        )
-        .await;
+        // A prescriber, a receiver, a pilot, an administrator: none reads them.
+        for token in [&w.prescriber, &w.receiver, &w.pilot, &w.admin] {
+            problem(
+                app.get(&path, token).await,
+                StatusCode::FORBIDDEN,
+                "forbidden",
+            )
+            .await;
+        }
     }
     let mut seen = String::new();
     for path in [

@@ -6,10 +6,12 @@ use yew::prelude::*;
 use yew_router::prelude::use_navigator;
 
 use crate::app::Route;
+use crate::components::commune::CommuneField;
 use crate::components::feedback::{Alert, AlertKind};
 use crate::components::fields::{SelectField, TextareaField};
 use crate::logic::labels;
 use crate::logic::orient::{self, Move};
+use crate::logic::referral_form::CommuneChoice;
 use crate::services::{orient as orient_service, referrals};
 use crate::session::flash;
 
@@ -27,11 +29,44 @@ pub fn actions_panel(p: &ActionsProps) -> Html {
     let hold = use_state(|| None::<HoldReason>);
     let outcome = use_state(|| None::<Outcome>);
     let reason = use_state(String::new);
+    let commune = use_state(|| None::<CommuneChoice>);
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let navigator = use_navigator();
     let moves = orient::moves(r.status, hold_from(r));
 
+    let on_transfer = {
+        let (commune, error, busy, id, version, navigator) = (
+            commune.clone(),
+            error.clone(),
+            busy.clone(),
+            r.id,
+            r.version,
+            navigator.clone(),
+        );
+        Callback::from(move |_: ()| {
+            let Some(c) = (*commune).clone() else {
+                return error.set(Some("Choisissez la nouvelle commune du jeune.".into()));
+            };
+            busy.set(true);
+            let (error, busy, navigator) = (error.clone(), busy.clone(), navigator.clone());
+            yew::platform::spawn_local(async move {
+                match orient_service::transfer(id, c.insee, version).await {
+                    Ok(_) => {
+                        flash(format!(
+                            "Dossier transmis à l’équipe SAS qui sert {}.",
+                            c.label
+                        ));
+                        if let Some(n) = navigator {
+                            n.push(&Route::Queue);
+                        }
+                    }
+                    Err(e) => error.set(Some(e.message())),
+                }
+                busy.set(false);
+            });
+        })
+    };
     let send = {
         let (open, error, busy, onchange, r) = (
             open.clone(),
@@ -44,6 +79,9 @@ pub fn actions_panel(p: &ActionsProps) -> Html {
         Callback::from(move |m: Move| {
             if *busy {
                 return;
+            }
+            if m == Move::Transfer {
+                return on_transfer.emit(());
             }
             let text = Some(reason.trim().to_string()).filter(|s| !s.is_empty());
             let body = match m {
@@ -80,7 +118,7 @@ pub fn actions_panel(p: &ActionsProps) -> Html {
                     outcome: None,
                     counsellor_id: None,
                 },
-                Move::Release => TransitionRequest {
+                Move::Release | Move::Transfer => TransitionRequest {
                     to: Status::Submitted,
                     reason: None,
                     outcome: None,
@@ -165,7 +203,7 @@ pub fn actions_panel(p: &ActionsProps) -> Html {
                 }
             </ul>
             if let Some(m) = *open {
-                { detail(m, r.status, &hold, &outcome, &reason, &send, *busy) }
+                { detail(m, r.status, &hold, &outcome, &reason, &commune, &send, *busy) }
             }
         </section>
     }
@@ -175,12 +213,14 @@ fn hold_from(r: &Referral) -> Option<Status> {
     r.on_hold_from.filter(|_| r.status == Status::OnHold)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn detail(
     m: Move,
     status: Status,
     hold: &UseStateHandle<Option<HoldReason>>,
     outcome: &UseStateHandle<Option<Outcome>>,
     reason: &UseStateHandle<String>,
+    commune: &UseStateHandle<Option<CommuneChoice>>,
     send: &Callback<Move>,
     busy: bool,
 ) -> Html {
@@ -202,6 +242,10 @@ fn detail(
                     options={orient::HOLD_REASONS.iter().map(|h| (AttrValue::from(h.as_str()), AttrValue::from(labels::hold_reason(*h)))).collect::<Vec<_>>()}
                     value={hold.map(|h| h.as_str()).unwrap_or_default()}
                     onchange={{ let hold = hold.clone(); Callback::from(move |v: String| hold.set(HoldReason::parse(&v))) }} />
+            }
+            if m == Move::Transfer {
+                <CommuneField id="action-commune" label="Nouvelle commune du jeune" value={(**commune).clone()} warn_unserved=true
+                    onselect={{ let commune = commune.clone(); Callback::from(move |c: Option<CommuneChoice>| commune.set(c)) }} />
             }
             if m == Move::Unreachable {
                 { reason_field("Pourquoi le jeune est injoignable") }

@@ -37,7 +37,7 @@ struct Draft(DiagnosticInput);
 
 enum Edit {
     Change(Box<dyn FnOnce(&mut DiagnosticInput)>),
-    Replace(DiagnosticInput),
+    Replace(Box<DiagnosticInput>),
 }
 
 impl Reducible for Draft {
@@ -46,7 +46,7 @@ impl Reducible for Draft {
         let mut d = self.0.clone();
         match action {
             Edit::Change(f) => f(&mut d),
-            Edit::Replace(v) => d = v,
+            Edit::Replace(v) => d = *v,
         }
         Rc::new(Draft(d))
     }
@@ -74,7 +74,7 @@ pub fn diagnostic_panel(p: &DiagnosticProps) -> Html {
         use_effect_with(id, move |_| {
             yew::platform::spawn_local(async move {
                 if let Ok(d) = service::diagnostic(id).await {
-                    draft.dispatch(Edit::Replace(d.content.clone()));
+                    draft.dispatch(Edit::Replace(Box::new(d.content.clone())));
                     base.set(Some(d));
                 }
                 let mut all = Vocabs::new();
@@ -114,7 +114,7 @@ pub fn diagnostic_panel(p: &DiagnosticProps) -> Html {
                 match service::save_diagnostic(id, body, from.version).await {
                     Ok(d) => {
                         errors.set(Vec::new());
-                        draft.dispatch(Edit::Replace(d.content.clone()));
+                        draft.dispatch(Edit::Replace(Box::new(d.content.clone())));
                         base.set(Some(d));
                         status.set(None);
                     }
