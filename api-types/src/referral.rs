@@ -271,6 +271,8 @@ pub struct PersonRef {
     pub name: String,
 }
 
+page_type!(PersonPage, PersonRef, "A page of people, by email.");
+
 /// One passage of a young person through SAS.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "full", derive(utoipa::ToSchema))]

@@ -5,6 +5,7 @@ pub mod admin_audit;
 pub mod api_clients;
 pub mod auth;
 pub mod communes;
+pub mod counsellors;
 pub mod health;
 pub mod idempotency;
 pub mod me;
@@ -64,7 +65,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(referrals::transfer::transfer)
         .service(referrals::resume::resume)
         .service(referrals::request_list::list_requests)
-        .service(referrals::request_answer::answer_request);
+        .service(referrals::request_answer::answer_request)
+        .service(counsellors::list);
 }
 
 /// Health probes, outside the versioned API.

@@ -1233,3 +1233,73 @@ async fn a_closed_journey_is_resumed_once_as_a_new_referral_that_asks_consent_ag
         "diagnosis"
     );
 }
+
+#[actix_web::test]
+async fn a_counsellor_lists_the_colleagues_of_the_territory_to_hand_a_referral_over() {
+    let app = spawn().await;
+    let w = app.world().await;
+    let (_, c2) = elsewhere(&app).await;
+    app.user_token(
+        "b-colleague@sas.test",
+        &["counsellor"],
+        Some(&w.team_id),
+        None,
+    )
+    .await;
+    let page = get(&app, &w.counsellor, "/api/v1/counsellors").await;
+    let ids: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    let colleague = app.user_id("b-colleague@sas.test").await;
+    let me_id = me(&app, &w.counsellor).await;
+    assert_eq!(
+        ids,
+        [colleague.clone(), me_id],
+        "by email, this territory only"
+    );
+    assert!(!page.to_string().contains("@"), "names, never contacts");
+    let first = get(&app, &w.counsellor, "/api/v1/counsellors?limit=1").await;
+    let next = get(
+        &app,
+        &w.counsellor,
+        &format!(
+            "/api/v1/counsellors?limit=1&cursor={}",
+            first["next_cursor"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(next["items"].as_array().unwrap().len(), 1);
+    assert_eq!(next["next_cursor"], Value::Null);
+    assert_eq!(
+        get(&app, &c2, "/api/v1/counsellors").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    problem(
+        app.get("/api/v1/counsellors", &w.prescriber).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    // The hand-over itself.
+    let id = taken(&app, &w, &adult()).await;
+    let res = app
+        .req(
+            Method::POST,
+            &format!("/api/v1/referrals/{id}/assign"),
+            Some(&w.counsellor),
+        )
+        .header("if-match", "*")
+        .json(&json!({"counsellor_id": colleague}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!(r["assigned_counsellor"]["id"], colleague.as_str());
+}
