@@ -129,5 +129,14 @@ test.describe('Orientation', () => {
     await back.click();
     await expect(page.getByText('Statut du dossier : Prise de contact.')).toBeVisible();
     await expect(page.locator('.fr-badge', { hasText: 'Prise de contact' }).first()).toBeVisible();
+
+    // Handing it over: the colleagues of the territory are offered.
+    await page.getByRole('button', { name: 'Confier à un collègue' }).first().click();
+    const handOver = page.getByRole('form', { name: 'Confier à un collègue' });
+    await expect(handOver.getByLabel('Collègue').locator('option', { hasText: 'Awa Aiguilleuse' })).toHaveCount(1);
+    await handOver.getByLabel('Collègue').selectOption({ label: 'Awa Aiguilleuse' });
+    await checkPage(page, '38-confier', { action: handOver.getByRole('button', { name: 'Confier à un collègue' }) });
+    await handOver.getByRole('button', { name: 'Confier à un collègue' }).click();
+    await expect(page.getByText('Dossier confié à Awa Aiguilleuse.')).toBeVisible();
   });
 });

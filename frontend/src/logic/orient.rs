@@ -197,6 +197,8 @@ pub enum Move {
     Close,
     /// The youth moved: to the territory of their new commune.
     Transfer,
+    /// Hand it over to a colleague of the territory.
+    Reassign,
 }
 
 impl Move {
@@ -209,6 +211,7 @@ impl Move {
             Move::Release => "Remettre dans la file".into(),
             Move::Close => "Clore le dossier".into(),
             Move::Transfer => "Transférer (le jeune a déménagé)".into(),
+            Move::Reassign => "Confier à un collègue".into(),
         }
     }
 
@@ -230,6 +233,12 @@ pub fn moves(status: Status, hold_from: Option<Status>) -> Vec<Move> {
     }
     if !close_outcomes(status).is_empty() {
         v.push(Move::Close);
+    }
+    if !matches!(
+        status,
+        Status::PendingModeration | Status::Submitted | Status::Closed
+    ) {
+        v.push(Move::Reassign);
     }
     if status != Status::Closed {
         v.push(Move::Transfer);
@@ -421,29 +430,22 @@ mod tests {
 
     #[test]
     fn moves_follow_the_counsellor_s_allow_list() {
+        use Move::{BackToContacting, Close, Hold, Reassign, Release, Transfer, Unhold};
         use Status::*;
         assert_eq!(
             moves(Contacting, None),
-            [
-                Move::Unreachable,
-                Move::Hold,
-                Move::Release,
-                Move::Close,
-                Move::Transfer
-            ]
+            [Move::Unreachable, Hold, Release, Close, Reassign, Transfer]
         );
         assert_eq!(
-            moves(Unreachable, None),
-            [Move::BackToContacting, Move::Close, Move::Transfer]
+            moves(Status::Unreachable, None),
+            [BackToContacting, Close, Reassign, Transfer]
         );
-        assert_eq!(
-            moves(Diagnosis, None),
-            [Move::Hold, Move::Close, Move::Transfer]
-        );
+        assert_eq!(moves(Diagnosis, None), [Hold, Close, Reassign, Transfer]);
         assert_eq!(
             moves(OnHold, Some(Diagnosis)),
-            [Move::Unhold(Diagnosis), Move::Close, Move::Transfer]
+            [Unhold(Diagnosis), Close, Reassign, Transfer]
         );
+        assert_eq!(moves(Submitted, None), [Close, Transfer]);
         assert!(moves(Closed, None).is_empty());
         assert_eq!(
             close_outcomes(Contacting),

@@ -76,6 +76,25 @@ pub async fn transfer(id: Uuid, commune_insee: String, version: i32) -> Result<R
     .await
 }
 
+/// The counsellors of the caller's territory (the first 100), to hand a referral over to.
+pub async fn colleagues() -> Result<Vec<api_types::PersonRef>, ApiError> {
+    let page: api_types::PersonPage = http::get("/counsellors?limit=100").await?;
+    Ok(page.items)
+}
+
+/// Hands a referral over to a colleague (`If-Match`).
+pub async fn reassign(id: Uuid, counsellor: Uuid, version: i32) -> Result<Referral, ApiError> {
+    http::send(
+        Method::Post,
+        &format!("/referrals/{id}/assign"),
+        &api_types::AssignRequest {
+            counsellor_id: counsellor,
+        },
+        Some(version),
+    )
+    .await
+}
+
 /// Resumes a closed journey: the new referral.
 pub async fn resume(id: Uuid) -> Result<Referral, ApiError> {
     http::request(Method::Post, &format!("/referrals/{id}/resume"), None, None)

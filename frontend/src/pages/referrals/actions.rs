@@ -1,7 +1,7 @@
 //! The counsellor's transitions, each with the reason it needs: pause (a hold reason), back
 //! from pause, confirm unreachable (a reason), the youth reappears, back to the queue, close
 //! (an outcome allowed in this state, a reason for the negative ones), resume a closed journey.
-use api_types::{HoldReason, Outcome, Referral, Status, TransitionRequest};
+use api_types::{HoldReason, Outcome, PersonRef, Referral, Status, TransitionRequest};
 use yew::prelude::*;
 use yew_router::prelude::use_navigator;
 
@@ -30,6 +30,21 @@ pub fn actions_panel(p: &ActionsProps) -> Html {
     let outcome = use_state(|| None::<Outcome>);
     let reason = use_state(String::new);
     let commune = use_state(|| None::<CommuneChoice>);
+    let colleagues = use_state(Vec::<PersonRef>::new);
+    let colleague = use_state(|| None::<uuid::Uuid>);
+    {
+        let colleagues = colleagues.clone();
+        use_effect_with(*open == Some(Move::Reassign), move |wanted| {
+            if *wanted && colleagues.is_empty() {
+                let colleagues = colleagues.clone();
+                yew::platform::spawn_local(async move {
+                    if let Ok(v) = orient_service::colleagues().await {
+                        colleagues.set(v);
+                    }
+                });
+            }
+        });
+    }
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let navigator = use_navigator();
@@ -76,12 +91,41 @@ pub fn actions_panel(p: &ActionsProps) -> Html {
             r.clone(),
         );
         let (hold, outcome, reason) = (hold.clone(), outcome.clone(), reason.clone());
+        let colleague = colleague.clone();
         Callback::from(move |m: Move| {
             if *busy {
                 return;
             }
             if m == Move::Transfer {
                 return on_transfer.emit(());
+            }
+            if m == Move::Reassign {
+                let Some(to) = *colleague else {
+                    return error.set(Some(
+                        "Choisissez le collègue à qui confier le dossier.".into(),
+                    ));
+                };
+                busy.set(true);
+                let (open, error, busy, onchange, id, version) = (
+                    open.clone(),
+                    error.clone(),
+                    busy.clone(),
+                    onchange.clone(),
+                    r.id,
+                    r.version,
+                );
+                yew::platform::spawn_local(async move {
+                    match orient_service::reassign(id, to, version).await {
+                        Ok(r) => {
+                            open.set(None);
+                            let who = r.assigned_counsellor.map(|c| c.name).unwrap_or_default();
+                            onchange.emit(format!("Dossier confié à {who}."));
+                        }
+                        Err(e) => error.set(Some(e.message())),
+                    }
+                    busy.set(false);
+                });
+                return;
             }
             let text = Some(reason.trim().to_string()).filter(|s| !s.is_empty());
             let body = match m {
@@ -118,7 +162,7 @@ pub fn actions_panel(p: &ActionsProps) -> Html {
                     outcome: None,
                     counsellor_id: None,
                 },
-                Move::Release | Move::Transfer => TransitionRequest {
+                Move::Release | Move::Transfer | Move::Reassign => TransitionRequest {
                     to: Status::Submitted,
                     reason: None,
                     outcome: None,
@@ -203,7 +247,7 @@ pub fn actions_panel(p: &ActionsProps) -> Html {
                 }
             </ul>
             if let Some(m) = *open {
-                { detail(m, r.status, &hold, &outcome, &reason, &commune, &send, *busy) }
+                { detail(m, r.status, &hold, &outcome, &reason, &commune, (&colleagues, &colleague), &send, *busy) }
             }
         </section>
     }
@@ -221,6 +265,7 @@ fn detail(
     outcome: &UseStateHandle<Option<Outcome>>,
     reason: &UseStateHandle<String>,
     commune: &UseStateHandle<Option<CommuneChoice>>,
+    (colleagues, colleague): (&[PersonRef], &UseStateHandle<Option<uuid::Uuid>>),
     send: &Callback<Move>,
     busy: bool,
 ) -> Html {
@@ -242,6 +287,12 @@ fn detail(
                     options={orient::HOLD_REASONS.iter().map(|h| (AttrValue::from(h.as_str()), AttrValue::from(labels::hold_reason(*h)))).collect::<Vec<_>>()}
                     value={hold.map(|h| h.as_str()).unwrap_or_default()}
                     onchange={{ let hold = hold.clone(); Callback::from(move |v: String| hold.set(HoldReason::parse(&v))) }} />
+            }
+            if m == Move::Reassign {
+                <SelectField id="action-collegue" label="Collègue" placeholder="Choisir…"
+                    options={colleagues.iter().map(|c| (AttrValue::from(c.id.to_string()), AttrValue::from(c.name.clone()))).collect::<Vec<_>>()}
+                    value={colleague.map(|c| c.to_string()).unwrap_or_default()}
+                    onchange={{ let colleague = colleague.clone(); Callback::from(move |v: String| colleague.set(v.parse().ok())) }} />
             }
             if m == Move::Transfer {
                 <CommuneField id="action-commune" label="Nouvelle commune du jeune" value={(**commune).clone()} warn_unserved=true
