@@ -109,6 +109,16 @@ test.describe('Orientation', () => {
     await expect(main).not.toContainText('Tentative');
     await expect(main).not.toContainText('Awa Aiguilleuse');
     await checkPage(page, '34-dossier-prescripteur');
+
+    // The prescriber corrects the young person's phone number.
+    await page.getByRole('button', { name: 'Corriger les coordonnées du jeune' }).click();
+    const fix = page.getByRole('form', { name: 'Corriger les coordonnées du jeune' });
+    await fix.getByLabel('Téléphone (facultatif)').fill('07 11 22 33 44');
+    const keep = fix.getByRole('button', { name: 'Enregistrer les coordonnées' });
+    await checkPage(page, '39-correction-coordonnees', { action: keep });
+    await keep.click();
+    await expect(page.getByText('Coordonnées du jeune corrigées.')).toBeVisible();
+    await expect(page.getByText('07 11 22 33 44')).toBeVisible();
     expect(errors).toEqual([]);
   });
 

@@ -101,3 +101,18 @@ pub async fn resume(id: Uuid) -> Result<Referral, ApiError> {
         .await?
         .json()
 }
+
+/// Corrects the young person's contact details (`If-Match`: the referral's version).
+pub async fn correct_contact(
+    id: Uuid,
+    body: api_types::YouthContactUpdate,
+    version: i32,
+) -> Result<Referral, ApiError> {
+    http::send(
+        Method::Patch,
+        &format!("/referrals/{id}/youth-contact"),
+        &body,
+        Some(version),
+    )
+    .await
+}

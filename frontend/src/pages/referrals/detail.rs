@@ -9,6 +9,7 @@ use crate::components::link::AppLink;
 use crate::logic::{format, labels, orient, thematiques::label_of};
 use crate::pages::referrals::actions::ActionsPanel;
 use crate::pages::referrals::attempts::ContactPanel;
+use crate::pages::referrals::contact_edit::ContactEdit;
 use crate::pages::referrals::diagnostic_form::DiagnosticPanel;
 use crate::pages::referrals::requests::RequestsPanel;
 use crate::pages::referrals::youth_name;
@@ -165,7 +166,7 @@ pub fn referral_page(p: &ReferralProps) -> Html {
                         <ContactPanel referral={r.clone()} onchange={refresh.clone()} />
                     }
                     if counsellor {
-                        <ActionsPanel referral={r.clone()} onchange={on_moved} />
+                        <ActionsPanel referral={r.clone()} onchange={on_moved.clone()} />
                     }
                     if shows_diagnostic {
                         <DiagnosticPanel referral_id={r.id} />
@@ -176,6 +177,9 @@ pub fn referral_page(p: &ReferralProps) -> Html {
                     }
                     { situation(&r, &data.vocab, counsellor) }
                     { identity(&r) }
+                    if r.status != Status::Closed && !matches!(r.status, Status::PendingModeration | Status::Submitted) {
+                        <ContactEdit referral={r.clone()} onchange={on_moved.clone()} />
+                    }
                     { representative(&r) }
                     { consent(&r) }
                 </div>
