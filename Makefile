@@ -41,9 +41,13 @@ run: setup build frontend ## Migrate, seed the demo data and serve on SAS_BIND (
 	export SAS_ENV=dev
 	export SAS_BIND="$${SAS_BIND:-127.0.0.1:8080}"
 	if [ -z "$${SAS_STATIC_DIR:-}" ] && [ -d frontend/dist ]; then export SAS_STATIC_DIR=frontend/dist; fi
+	export SAS_PUBLIC_URL="$${SAS_PUBLIC_URL:-http://$$SAS_BIND}"
+	# Mails go to the local catcher (MailDev) unless SAS_SMTP_URL says otherwise.
+	if [ -z "$${SAS_SMTP_URL:-}" ]; then export SAS_SMTP_URL="$$(scripts/mail-catcher.sh start)"; fi
 	$(SAS) migrate
 	$(SAS) seed-demo
 	echo "SAS: http://$$SAS_BIND  (API under /api/v1, health /health/ready$${SAS_STATIC_DIR:+, SPA from $$SAS_STATIC_DIR})"
+	echo "Mails of the demo: http://127.0.0.1:$${SAS_MAIL_CATCHER_WEB_PORT:-1080}  (SMTP $$SAS_SMTP_URL)"
 	exec $(SAS) serve
 
 test: ## Setup, format, lint, unit + black-box tests, then the API contract checks
@@ -72,10 +76,11 @@ e2e: setup build frontend ## The browser tests alone (Playwright + Debian's Chro
 fuzz: setup build ## The API checks with 200 schemathesis examples per operation
 	@SCHEMATHESIS_MAX_EXAMPLES="$${SCHEMATHESIS_MAX_EXAMPLES:-200}" scripts/api-checks.sh
 
-bench: setup ## Benchmarks on a release build: 1,000,000 referrals, the API against pgbench (writes docs/PERFORMANCE.md)
+bench: setup ## Benchmarks on a release build: 1,000,000 referrals, the API against pgbench, the jobs' throughput (writes docs/PERFORMANCE.md)
 	@cargo build --release -p sas-api --bin sas --example bench_sql
 	export DATABASE_URL="$$(scripts/db.sh)"
 	.venv/bin/python scripts/bench-referrals.py target/release/sas target/release/examples/bench_sql
+	.venv/bin/python scripts/bench-jobs.py target/release/sas
 
 openapi: build ## Regenerate the committed openapi.yaml from the code
 	@$(SAS) openapi openapi.yaml

@@ -31,7 +31,9 @@ if [ ! -f frontend/dist/index.html ]; then
 fi
 
 server_pid=""
+sink_pid=""
 cleanup() {
+    if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null || true; fi
     if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
@@ -43,6 +45,15 @@ trap cleanup EXIT INT TERM
 psql "$DATABASE_URL" -qtAc "CREATE DATABASE \"$db\"" >/dev/null
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 
+# A real SMTP server (aiosmtpd, the project's venv) receives the mails into a Maildir that the
+# tests read (invitation and reset links).
+maildir="$artifacts/maildir"
+smtp_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+.venv/bin/python scripts/mail-sink.py "$maildir" "$smtp_port" --until-killed >"$artifacts/mail-sink.log" 2>&1 &
+sink_pid=$!
+for _ in $(seq 1 50); do grep -q '^PORT' "$artifacts/mail-sink.log" 2>/dev/null && break; sleep 0.1; done
+export E2E_MAILDIR="$maildir" SAS_SMTP_URL="smtp://127.0.0.1:$smtp_port" SAS_PUBLIC_URL="http://127.0.0.1:$port"
+export SAS_JOBS_POLL_MS=200
 export SAS_ENV=dev SAS_STATIC_DIR="$root/frontend/dist" SAS_BIND="127.0.0.1:$port"
 # Many logins in a row from one address: lift the throttle for the test run only.
 export SAS_LOGIN_MAX_FAILURES_PER_ACCOUNT=1000 SAS_LOGIN_MAX_FAILURES_PER_IP=10000

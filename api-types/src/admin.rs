@@ -225,9 +225,11 @@ pub struct UserCreate {
     #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 100))]
     pub last_name: String,
     /// Initial password, at least 12 characters. It is temporary: the user must replace it
-    /// (`POST /api/v1/me/password`) before anything else.
+    /// (`POST /api/v1/me/password`) before anything else. Without it (the SPA's default), the
+    /// user is sent an invitation mail whose single-use link (valid one hour) sets their own.
+    #[serde(default)]
     #[cfg_attr(feature = "full", schema(min_length = 12, max_length = 256))]
-    pub password: String,
+    pub password: Option<String>,
     #[cfg_attr(feature = "full", schema(min_items = 1))]
     pub roles: Vec<Role>,
     #[serde(default)]

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod auth;
 mod codes;
+pub mod ops;
 pub mod orient;
 pub mod problem;
 pub mod reference;
@@ -16,6 +17,7 @@ pub mod rules;
 
 pub use admin::*;
 pub use auth::*;
+pub use ops::*;
 pub use orient::*;
 pub use problem::*;
 pub use reference::*;

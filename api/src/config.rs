@@ -32,6 +32,36 @@ pub struct Settings {
     pub trust_proxy_hops: usize,
     pub sessions: SessionSettings,
     pub password_checks: PasswordCheckSettings,
+    pub mail: MailSettings,
+    pub jobs: JobSettings,
+    pub webhooks: WebhookSettings,
+}
+
+/// Outgoing mail: the SMTP server, the sender, and the public address links point to.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `None`: mails wait in the outbox (their deliveries fail and are retried).
+    pub smtp_url: Option<String>,
+    pub from: String,
+    /// The address of the app as its users reach it (links in mails), without trailing `/`.
+    pub public_url: String,
+}
+
+/// The job runner inside `sas serve` (`sas worker` always runs it).
+#[derive(Debug, Clone, Copy)]
+pub struct JobSettings {
+    pub in_serve: bool,
+    /// How often an idle runner looks for due work.
+    pub poll: Duration,
+}
+
+/// Webhook deliveries.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookSettings {
+    /// Accept `http://` and internal addresses (dev and tests only).
+    pub allow_local: bool,
+    /// Longest wait for a partner's answer (connection included).
+    pub timeout: Duration,
 }
 
 /// Sessions: how long a refresh token lives unused, how long a session lives at all, and how
@@ -241,6 +271,26 @@ impl Settings {
         let defaults = ThrottleSettings::default();
         let sessions = SessionSettings::default();
         let checks = PasswordCheckSettings::default();
+        let public_url = val("SAS_PUBLIC_URL")
+            .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+            return Err(ConfigError::Invalid {
+                name: "SAS_PUBLIC_URL",
+                reason: "must start with https:// (or http://)".into(),
+            });
+        }
+        let jobs_in_serve = match val("SAS_JOBS").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "SAS_JOBS",
+                    reason: format!("{other:?} is neither on nor off"),
+                })
+            }
+        };
         Ok(Settings {
             env,
             database_url,
@@ -325,6 +375,28 @@ impl Settings {
                     &val,
                     "SAS_PASSWORD_CHECK_WAIT_MS",
                     Some(u64::try_from(checks.max_wait.as_millis()).unwrap_or(1000)),
+                )?),
+            },
+            mail: MailSettings {
+                smtp_url: val("SAS_SMTP_URL"),
+                from: val("SAS_MAIL_FROM")
+                    .unwrap_or_else(|| "SAS <ne-pas-repondre@sas.invalid>".into()),
+                public_url,
+            },
+            jobs: JobSettings {
+                in_serve: jobs_in_serve,
+                poll: Duration::from_millis(at_least(
+                    10,
+                    "SAS_JOBS_POLL_MS",
+                    parse(&val, "SAS_JOBS_POLL_MS", Some(1000))?,
+                )?),
+            },
+            webhooks: WebhookSettings {
+                allow_local: parse(&val, "SAS_WEBHOOK_ALLOW_LOCAL", Some(env == Env::Dev))?,
+                timeout: Duration::from_secs(at_least(
+                    1,
+                    "SAS_WEBHOOK_TIMEOUT_SECONDS",
+                    parse(&val, "SAS_WEBHOOK_TIMEOUT_SECONDS", Some(10))?,
                 )?),
             },
         })

@@ -6,6 +6,8 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod ids;
+pub mod jobs;
+pub mod mail;
 pub mod openapi;
 pub mod routes;
 pub mod seed;

@@ -6,8 +6,10 @@ use sas_api::clock::SystemClock;
 use sas_api::config::Settings;
 use sas_api::startup::{openapi, Application};
 
-const USAGE: &str = "usage: sas <serve | migrate | openapi [PATH] | seed-demo>
-  serve       run pending migrations, then serve the API (SAS_BIND)
+const USAGE: &str = "usage: sas <serve | worker | migrate | openapi [PATH] | seed-demo>
+  serve       run pending migrations, then serve the API (SAS_BIND) and run the jobs
+              (unless SAS_JOBS=off)
+  worker      run pending migrations, then run the jobs only (as many as wanted)
   migrate     run pending migrations and exit
   openapi     write the OpenAPI document (YAML) to PATH, or stdout
   seed-demo   create the demo territory (Métropole de Lyon), structures and accounts
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(),
+        Some("worker") => worker(),
         Some("migrate") => with_settings(|s| sas_api::seed::migrate(&s.database_url)),
         Some("openapi") => write_openapi(args.get(1).map(String::as_str)),
         Some("seed-demo") => seed_demo(),
@@ -73,6 +76,18 @@ fn serve() -> Result<(), String> {
         log::info!("SAS listening on http://{}:{}", bind.ip(), app.port());
         app.server().await.map_err(|e| e.to_string())
     })
+}
+
+/// The job runner alone: sweeps and one-off jobs, coordinated with every other runner
+/// through Postgres.
+fn worker() -> Result<(), String> {
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    sas_api::seed::migrate(&settings.database_url)?;
+    let ctx = sas_api::jobs::Context::new(settings, Arc::new(SystemClock))?;
+    let runner = sas_api::jobs::Runner::new(ctx);
+    log::info!("SAS job runner {} started", runner.id());
+    runner.spawn().map_err(|e| e.to_string())?.join();
+    Ok(())
 }
 
 fn write_openapi(path: Option<&str>) -> Result<(), String> {

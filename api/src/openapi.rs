@@ -27,7 +27,9 @@ use utoipa::OpenApi;
     tags(
         (name = "auth", description = "Tokens and the caller."),
         (name = "reference", description = "Communes and vocabularies."),
-        (name = "administration", description = "Territories, structures, users and API clients."),
+        (name = "administration", description = "Territories, structures, users, API clients and the jobs' state."),
+        (name = "notifications", description = "What the app tells each user, and how they are mailed."),
+        (name = "webhooks", description = "Signed POSTs (Standard Webhooks) to partner systems for each referral status change."),
         (name = "referrals", description = "Identify: referrals of young people and the counsellors' queue."),
         (name = "health", description = "Probes."),
     )
@@ -35,9 +37,11 @@ use utoipa::OpenApi;
 pub struct ApiDoc;
 
 /// Paths that need no token.
-const PUBLIC: [&str; 4] = [
+const PUBLIC: [&str; 6] = [
     "/api/v1/auth/token",
     "/api/v1/auth/logout",
+    "/api/v1/auth/password-reset",
+    "/api/v1/auth/set-password",
     "/health/live",
     "/health/ready",
 ];

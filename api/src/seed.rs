@@ -284,6 +284,8 @@ const DEMO_USERS: [DemoUser; 6] = [
 ];
 
 pub const DEMO_TERRITORY: &str = "Métropole de Lyon";
+/// The demo account that is invited rather than given the demo password.
+pub const DEMO_INVITED: &str = "nouvelle@sas.demo";
 const LYON_EPCI: &str = "200046977";
 
 /// Creates (once) the Métropole de Lyon territory, its structures and one account per role.
@@ -304,6 +306,7 @@ pub fn seed_demo(settings: &Settings) -> Result<(), String> {
     for u in &DEMO_USERS {
         println!("  {:<28} {}", u.email, u.roles.join(" + "));
     }
+    println!("Invited (no password yet; open the link of its mail): {DEMO_INVITED}");
     Ok(())
 }
 
@@ -371,5 +374,17 @@ fn seed_demo_in(conn: &mut PgConnection, hash: &str, now: DateTime<Utc>) -> Resu
         let structure_id = u.structure.and_then(|i| ids.get(i).copied());
         users::insert(conn, &user_row(u, hash, structure_id, territory_id, now)).map_err(e)?;
     }
+    // One account is only invited: its mail (in the local mail catcher of `make run`) shows
+    // the invitation, and its link sets the password.
+    let invited = DemoUser {
+        email: DEMO_INVITED,
+        first: "Nina",
+        last: "Nouvelle",
+        roles: &["admin"],
+        structure: None,
+    };
+    let row = user_row(&invited, password::UNUSABLE, None, None, now);
+    let id = users::insert(conn, &row).map_err(e)?.id;
+    crate::db::password_tokens::issue_and_mail(conn, id, "invitation", now).map_err(e)?;
     Ok(())
 }

@@ -33,11 +33,14 @@ pub enum StartupError {
     Bootstrap(String),
     #[error("bind: {0}")]
     Bind(#[from] std::io::Error),
+    #[error("jobs: {0}")]
+    Jobs(String),
 }
 
 pub struct Application {
     port: u16,
     server: Server,
+    jobs: Option<crate::jobs::RunnerHandle>,
 }
 
 impl Application {
@@ -54,6 +57,13 @@ impl Application {
         }
         let listener = TcpListener::bind(settings.bind)?;
         let port = listener.local_addr()?.port();
+        let jobs = if settings.jobs.in_serve {
+            let ctx = crate::jobs::Context::new(settings.clone(), clock.clone())
+                .map_err(StartupError::Jobs)?;
+            Some(crate::jobs::Runner::new(ctx).spawn()?)
+        } else {
+            None
+        };
         let state = web::Data::new(AppState::new(settings, pool, clock));
         let spec = Arc::new(openapi());
         let methods = Arc::new(MethodTable::from_spec(&spec));
@@ -62,14 +72,23 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Application { port, server })
+        Ok(Application { port, server, jobs })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    pub fn server(self) -> Server {
+    /// The job runner started with the server (`SAS_JOBS=on`): it stops when dropped.
+    pub fn take_jobs(&mut self) -> Option<crate::jobs::RunnerHandle> {
+        self.jobs.take()
+    }
+
+    pub fn server(mut self) -> Server {
+        // The runner lives as long as the process (`sas serve`) unless taken first.
+        if let Some(jobs) = self.jobs.take() {
+            std::mem::forget(jobs);
+        }
         self.server
     }
 }

@@ -66,7 +66,7 @@ test.describe('Administration', () => {
     await page.getByLabel('Adresse électronique').fill(email);
     await page.getByLabel('Prénom').fill('Chloé');
     await page.getByLabel('Nom', { exact: true }).fill('Durand');
-    await page.getByLabel('Mot de passe initial').fill('un-mot-de-passe-solide');
+    // No password: an invitation is mailed (the default; mail.spec.ts follows its link).
     await page.getByRole('checkbox', { name: 'Prescripteur', exact: true }).check({ force: true });
     await page.locator('#compte-structure-id').selectOption({ label: 'E2C Lyon Métropole' });
     await page.locator('#compte-reason').fill('Arrivée d’une conseillère');

@@ -139,12 +139,12 @@ test.describe('Connexion', () => {
   });
 
   const homes = [
-    { role: 'prescriber', email: ACCOUNTS.prescriber, url: /\/signalements$/, heading: 'Mes signalements', nav: ['Mes signalements', 'Signaler un jeune'], shot: '03-accueil-prescripteur' },
+    { role: 'prescriber', email: ACCOUNTS.prescriber, url: /\/signalements$/, heading: 'Mes signalements', nav: ['Mes signalements', 'Signaler un jeune', 'Mes notifications'], shot: '03-accueil-prescripteur' },
     { role: 'counsellor', email: ACCOUNTS.counsellor, url: /\/file-attente$/, heading: 'File d’attente du territoire', nav: ['File d’attente'], shot: '04-accueil-aiguilleur' },
     // Pages whose feature is not built yet say so plainly, instead of looking empty.
     { role: 'receiver', email: ACCOUNTS.receiver, url: /\/relais$/, heading: 'Demandes de relais', nav: ['Demandes de relais'], shot: '05-accueil-accueil', says: 'Les demandes de relais arrivent bientôt' },
     { role: 'pilot', email: ACCOUNTS.pilot, url: /\/pilotage$/, heading: 'Pilotage du territoire', nav: ['Pilotage'], shot: '06-accueil-pilote', says: 'Les indicateurs arrivent bientôt' },
-    { role: 'admin', email: ACCOUNTS.admin, url: /\/admin\/structures$/, heading: 'Structures', nav: ['Structures', 'Comptes'], shot: '07-accueil-admin' },
+    { role: 'admin', email: ACCOUNTS.admin, url: /\/admin\/structures$/, heading: 'Structures', nav: ['Structures', 'Comptes', 'Tâches', 'Webhooks'], shot: '07-accueil-admin' },
   ];
   for (const h of homes) {
     test(`the ${h.role} logs in, sees their home and only their menu, and logs out`, async ({ page }) => {

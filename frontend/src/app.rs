@@ -19,6 +19,14 @@ pub enum Route {
     Login,
     #[at("/mot-de-passe")]
     ChangePassword,
+    #[at("/mot-de-passe/oublie")]
+    ForgotPassword,
+    #[at("/mot-de-passe/nouveau")]
+    ResetPassword,
+    #[at("/invitation")]
+    Invitation,
+    #[at("/mes-notifications")]
+    Notifications,
     #[at("/signalements")]
     Referrals,
     #[at("/signalements/nouveau")]
@@ -43,6 +51,10 @@ pub enum Route {
     NewUser,
     #[at("/admin/comptes/:id")]
     User { id: String },
+    #[at("/admin/taches")]
+    Jobs,
+    #[at("/admin/webhooks")]
+    Webhooks,
     #[at("/accessibilite")]
     Accessibility,
     #[at("/donnees-personnelles")]
@@ -66,10 +78,16 @@ impl Route {
             | Route::Structure { .. }
             | Route::Users
             | Route::NewUser
-            | Route::User { .. } => Some(Area::Admin),
+            | Route::User { .. }
+            | Route::Jobs
+            | Route::Webhooks => Some(Area::Admin),
+            Route::Notifications => Some(Area::Account),
             Route::Home
             | Route::Login
             | Route::ChangePassword
+            | Route::ForgotPassword
+            | Route::ResetPassword
+            | Route::Invitation
             | Route::Accessibility
             | Route::Privacy
             | Route::NotFound => None,
@@ -223,6 +241,12 @@ fn render(route: Route) -> Html {
     match route {
         Route::Home | Route::Login => html! { <pages::auth::login::Login /> },
         Route::ChangePassword => html! { <pages::auth::password::ChangePassword /> },
+        Route::ForgotPassword => html! { <pages::auth::link::ForgotPassword /> },
+        Route::ResetPassword => html! { <pages::auth::link::SetPassword invitation=false /> },
+        Route::Invitation => html! { <pages::auth::link::SetPassword invitation=true /> },
+        Route::Notifications => html! { <pages::me::notifications::MyNotifications /> },
+        Route::Jobs => html! { <pages::admin::jobs::Jobs /> },
+        Route::Webhooks => html! { <pages::admin::webhooks::Webhooks /> },
         Route::Referrals => html! { <pages::referrals::list::MyReferrals /> },
         Route::NewReferral => html! { <pages::referrals::new::NewReferral /> },
         Route::Queue => html! { <pages::referrals::queue::Queue /> },

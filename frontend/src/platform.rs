@@ -158,3 +158,17 @@ pub fn has_cookie(name: &str) -> bool {
         false
     }
 }
+
+/// The token of a password link, from the page's fragment (`#jeton=…`): the fragment never
+/// reaches a server, nor a `Referer`.
+pub fn link_token() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let hash = web_sys::window()?.location().hash().ok()?;
+        crate::logic::password::token_from_fragment(&hash)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}

@@ -83,6 +83,10 @@ fn ensure_template(admin: &mut PgConnection) {
 }
 
 pub struct TestApp {
+    /// The server's job runner (`SAS_JOBS=on`, the default): stopped before the database goes.
+    jobs: Option<sas_api::jobs::RunnerHandle>,
+    /// The environment the server was started with (to start more runners on the same base).
+    pub env: HashMap<String, String>,
     pub base: String,
     pub client: reqwest::Client,
     pub clock: ManualClock,
@@ -126,6 +130,9 @@ impl TestApp {
             ("SAS_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL),
             ("SAS_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD),
             ("SAS_MAX_BODY_BYTES", "65536"),
+            // Background effects (mails, webhooks) show up within a few polls.
+            ("SAS_JOBS_POLL_MS", "20"),
+            ("SAS_PUBLIC_URL", "https://sas.test"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -135,12 +142,15 @@ impl TestApp {
         }
         let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("settings");
         let clock = ManualClock::new(t0());
-        let app = Application::build(settings, Arc::new(clock.clone()))
+        let mut app = Application::build(settings, Arc::new(clock.clone()))
             .await
             .expect("server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let jobs = app.take_jobs();
         actix_web::rt::spawn(app.server());
         TestApp {
+            jobs,
+            env,
             base,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -410,6 +420,9 @@ impl World {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if let Some(mut jobs) = self.jobs.take() {
+            jobs.stop();
+        }
         if let Ok(mut conn) = PgConnection::establish(&admin_url()) {
             let _ = diesel::sql_query(format!(
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",
@@ -497,4 +510,337 @@ pub fn field_codes(body: &Value) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Polls `check` until it returns `Some`, for at most `secs` seconds (background effects:
+/// mails, webhook deliveries). Never a fixed sleep: it returns as soon as the effect is there.
+pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// The project's Python (the venv of scripts/setup.sh, with aiosmtpd and standardwebhooks).
+fn venv_python() -> std::path::PathBuf {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    assert!(
+        p.exists(),
+        "{} missing: run scripts/setup.sh (make test does)",
+        p.display()
+    );
+    p
+}
+
+fn script(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scripts")
+        .join(name)
+}
+
+fn temp_dir(prefix: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("{prefix}-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+/// Starts a helper script and reads the `PORT <n>` line it prints.
+fn start_server(args: &[&std::ffi::OsStr]) -> (std::process::Child, u16) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(venv_python())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start helper server");
+    let out = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufReader::new(out)
+        .read_line(&mut line)
+        .expect("read port");
+    let port = line
+        .trim()
+        .strip_prefix("PORT ")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("helper said {line:?}"));
+    (child, port)
+}
+
+/// A free TCP port (for a server started later: the mail server that is down at first).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A real SMTP server (aiosmtpd, `scripts/mail-sink.py`) writing a Maildir.
+pub struct MailSink {
+    child: std::process::Child,
+    pub port: u16,
+    dir: std::path::PathBuf,
+}
+
+/// One message as received.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub to: String,
+    pub subject: String,
+    pub message_id: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl MailSink {
+    pub fn start() -> MailSink {
+        MailSink::start_on(0)
+    }
+
+    pub fn start_on(port: u16) -> MailSink {
+        let dir = temp_dir("sas-maildir");
+        let p = port.to_string();
+        let (child, port) = start_server(&[
+            script("mail-sink.py").as_os_str(),
+            dir.as_os_str(),
+            std::ffi::OsStr::new(&p),
+        ]);
+        MailSink { child, port, dir }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message in the Maildir, decoded.
+    pub fn messages(&self) -> Vec<Received> {
+        let new = self.dir.join("new");
+        let mut files: Vec<_> = std::fs::read_dir(&new)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .map(|raw| parse_mail(&raw))
+            .collect()
+    }
+
+    /// Waits until at least `n` messages arrived; returns them all.
+    pub async fn wait_for(&self, n: usize) -> Vec<Received> {
+        eventually(20, &format!("{n} mail(s)"), || async {
+            let m = self.messages();
+            (m.len() >= n).then_some(m)
+        })
+        .await
+    }
+}
+
+impl Drop for MailSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Undoes quoted-printable (`=XX`, soft line breaks).
+fn unqp(s: &str) -> String {
+    let s = s.replace("=\r\n", "").replace("=\n", "");
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
+            if let Ok(v) = u8::from_str_radix(hex, 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Decodes one part body by its Content-Transfer-Encoding.
+fn decode_part(headers: &str, body: &str) -> String {
+    let h = headers.to_ascii_lowercase();
+    if h.contains("content-transfer-encoding: base64") {
+        use base64::Engine;
+        let joined: String = body.split_whitespace().collect();
+        String::from_utf8_lossy(
+            &base64::engine::general_purpose::STANDARD
+                .decode(joined)
+                .unwrap_or_default(),
+        )
+        .into_owned()
+    } else if h.contains("content-transfer-encoding: quoted-printable") {
+        unqp(body)
+    } else {
+        body.to_string()
+    }
+}
+
+/// A header value (unfolded; RFC 2047 words decoded for UTF-8 base64/Q).
+fn header(headers: &str, name: &str) -> String {
+    let unfolded = headers.replace("\r\n ", " ").replace("\n ", " ");
+    let v = unfolded
+        .lines()
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_default();
+    v.split(' ')
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            if let Some(rest) = lower.strip_prefix("=?utf-8?b?") {
+                use base64::Engine;
+                let data = &w[10..10 + rest.len() - 2];
+                String::from_utf8_lossy(
+                    &base64::engine::general_purpose::STANDARD
+                        .decode(data)
+                        .unwrap_or_default(),
+                )
+                .into_owned()
+            } else if lower.starts_with("=?utf-8?q?") {
+                unqp(&w[10..w.len() - 2].replace('_', " "))
+            } else {
+                format!("{w} ")
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+fn split_head(s: &str) -> (&str, &str) {
+    s.split_once("\r\n\r\n")
+        .or_else(|| s.split_once("\n\n"))
+        .unwrap_or((s, ""))
+}
+
+pub fn parse_mail(raw: &str) -> Received {
+    let (head, body) = split_head(raw);
+    let mut text = String::new();
+    let mut html = String::new();
+    let ct = header(head, "Content-Type");
+    if let Some(b) = ct.split("boundary=").nth(1) {
+        let boundary = format!("--{}", b.trim_matches('"').split(';').next().unwrap_or(""));
+        for part in body.split(&boundary) {
+            let part = part.trim_start_matches(['\r', '\n']);
+            let (ph, pb) = split_head(part);
+            let pct = header(ph, "Content-Type").to_ascii_lowercase();
+            if pct.starts_with("text/plain") {
+                text = decode_part(ph, pb.trim_end());
+            } else if pct.starts_with("text/html") {
+                html = decode_part(ph, pb.trim_end());
+            }
+        }
+    } else {
+        text = decode_part(head, body);
+    }
+    Received {
+        to: header(head, "To"),
+        subject: header(head, "Subject"),
+        message_id: header(head, "Message-ID"),
+        text,
+        html,
+    }
+}
+
+/// A real HTTP receiver of webhooks (`scripts/webhook-receiver.py`) that verifies each POST
+/// with PyPI's `standardwebhooks` and logs what it got.
+pub struct WebhookReceiver {
+    child: std::process::Child,
+    pub port: u16,
+    dir: std::path::PathBuf,
+}
+
+impl WebhookReceiver {
+    pub fn start() -> WebhookReceiver {
+        let dir = temp_dir("sas-webhooks");
+        let (secret, log) = (dir.join("secret"), dir.join("log.jsonl"));
+        std::fs::write(&secret, "").expect("secret file");
+        let (child, port) = start_server(&[
+            script("webhook-receiver.py").as_os_str(),
+            secret.as_os_str(),
+            log.as_os_str(),
+        ]);
+        WebhookReceiver { child, port, dir }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/hooks/sas", self.port)
+    }
+
+    /// The secret the receiver verifies with (the `whsec_…` shown at subscription).
+    pub fn set_secret(&self, secret: &str) {
+        std::fs::write(self.dir.join("secret"), secret).expect("write secret");
+    }
+
+    /// Answer verified requests with this status from now on (`None`: 204).
+    pub fn answer(&self, status: Option<u16>) {
+        let f = self.dir.join("log.jsonl.status");
+        match status {
+            Some(s) => std::fs::write(f, s.to_string()).expect("status file"),
+            None => {
+                let _ = std::fs::remove_file(f);
+            }
+        }
+    }
+
+    /// Every request received, in order.
+    pub fn requests(&self) -> Vec<Value> {
+        std::fs::read_to_string(self.dir.join("log.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// Waits until `pred` holds for the requests received; returns them.
+    pub async fn wait_until(&self, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        eventually(20, what, || async {
+            let r = self.requests();
+            pred(&r).then_some(r)
+        })
+        .await
+    }
+}
+
+impl Drop for WebhookReceiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// One value of this test's database (`SELECT … AS v`), as text.
+pub fn sql_text(app: &TestApp, query: &str) -> Option<String> {
+    #[derive(diesel::QueryableByName)]
+    struct V {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        v: Option<String>,
+    }
+    let mut c = app.db();
+    diesel::sql_query(query)
+        .get_result::<V>(&mut c)
+        .ok()
+        .and_then(|r| r.v)
 }

@@ -57,6 +57,9 @@ pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
         .to_string())
 }
 
+/// The stored "hash" of an account without a password yet (invited): no password matches it.
+pub const UNUSABLE: &str = "!invited";
+
 pub fn verify(stored: &str, password: &str) -> bool {
     Argon2::default()
         .verify_password(password.as_bytes(), stored)

@@ -120,6 +120,28 @@ impl Journal {
                 ))
                 .execute(conn)?;
         }
+        // A status change goes out to the webhooks that may see the referral, and a closing
+        // tells the person who sent it (both queued in this transaction: nothing is sent for
+        // a change that is rolled back).
+        if let Some(to) = e.to_status.filter(|to| Some(*to) != e.from_status) {
+            crate::db::webhooks::emit_referral_change(
+                conn,
+                referral.uuid(),
+                id.uuid(),
+                e.from_status,
+                to,
+                self.now,
+            )?;
+            if to == api_types::Status::Closed {
+                crate::db::notifications::referral_closed(
+                    conn,
+                    referral.uuid(),
+                    id.uuid(),
+                    self.who.user().map(|u| u.uuid()),
+                    self.now,
+                )?;
+            }
+        }
         Ok(id)
     }
 

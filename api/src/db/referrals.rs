@@ -440,6 +440,11 @@ impl ReferralView {
     pub fn key(&self) -> QueueKey {
         QueueKey(self.exit_date, self.created_at, self.id)
     }
+
+    /// The position of a row in `updated_since` order.
+    pub fn updated_key(&self) -> QueueKey {
+        QueueKey(None, self.updated_at, self.id)
+    }
 }
 
 /// The select list and joins of a [`ReferralView`]; `duplicates` adds the lateral that finds
@@ -598,6 +603,9 @@ pub struct Filter {
     pub quiet: bool,
     /// `Some(true)`: the unreachable rule is met; `Some(false)`: not met.
     pub unreachable_rule_met: Option<bool>,
+    /// Polling: referrals changed at or after this time, in (updated_at, id) order; the
+    /// cursor's key is then `QueueKey(None, updated_at, id)`.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 fn quoted_codes(statuses: &[Status]) -> String {
@@ -627,6 +635,8 @@ fn urgent_sql(q: &mut Sql, now: DateTime<Utc>) -> String {
 const NAME_PREFIX_CHARS: usize = 20;
 
 const QUEUE_ORDER: &str = "exit_date ASC NULLS LAST, created_at, id";
+/// The order of `updated_since` (polling partners).
+const UPDATED_ORDER: &str = "updated_at, id";
 
 /// A page of referrals in queue order, with one access-log row per referral returned, in one
 /// statement. Fetches `limit + 1` rows (the extra one tells there is a next page; it is not
@@ -699,7 +709,18 @@ pub fn list(
         }
         None => {}
     }
-    if let Some(QueueKey(exit, created, id)) = &f.after {
+    if let Some(since) = f.updated_since {
+        conds.push(format!("r.updated_at >= {}", q.time(since)));
+    }
+    let order = if f.updated_since.is_some() {
+        UPDATED_ORDER
+    } else {
+        QUEUE_ORDER
+    };
+    if let (Some(_), Some(QueueKey(_, at, id))) = (f.updated_since, &f.after) {
+        let (at, id) = (q.time(*at), q.uuid(*id));
+        conds.push(format!("(r.updated_at, r.id) > ({at}, {id})"));
+    } else if let Some(QueueKey(exit, created, id)) = &f.after {
         let (created, id) = (q.time(*created), q.uuid(*id));
         conds.push(match exit {
             Some(d) => {
@@ -715,8 +736,13 @@ pub fn list(
     let fetch = q.int(limit + 1);
     let select = view_select(how.duplicates);
     let body = format!(
-        "{select} WHERE {} ORDER BY r.exit_date ASC NULLS LAST, r.created_at, r.id LIMIT {fetch}",
-        conds.join(" AND ")
+        "{select} WHERE {} ORDER BY {} LIMIT {fetch}",
+        conds.join(" AND "),
+        order
+            .split(", ")
+            .map(|c| format!("r.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let text = match how.log {
         Some(action) => {
@@ -724,9 +750,9 @@ pub fn list(
             let logged = how.journal.access_cte(
                 &mut q,
                 action,
-                &format!("(SELECT * FROM page ORDER BY {QUEUE_ORDER} LIMIT {keep}) kept"),
+                &format!("(SELECT * FROM page ORDER BY {order} LIMIT {keep}) kept"),
             );
-            format!("WITH page AS ({body}), {logged} SELECT * FROM page ORDER BY {QUEUE_ORDER}")
+            format!("WITH page AS ({body}), {logged} SELECT * FROM page ORDER BY {order}")
         }
         None => body,
     };

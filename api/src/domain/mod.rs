@@ -2,9 +2,13 @@
 pub mod dates;
 pub mod diagnostic;
 pub mod directory;
+pub mod jobs;
+pub mod notifications;
+pub mod password_links;
 pub mod referral;
 pub mod roles;
 pub mod siret;
 pub mod text;
 pub mod vocab;
+pub mod webhooks;
 pub mod youth;

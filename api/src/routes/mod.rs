@@ -8,6 +8,7 @@ pub mod communes;
 pub mod counsellors;
 pub mod health;
 pub mod idempotency;
+pub mod jobs;
 pub mod me;
 pub mod referrals;
 pub mod structures;
@@ -15,13 +16,19 @@ pub mod support;
 pub mod territories;
 pub mod users;
 pub mod vocabularies;
+pub mod webhooks;
 
 /// Routes under `/api/v1`.
 pub fn api_v1(cfg: &mut ServiceConfig) {
     cfg.service(auth::token::token)
         .service(auth::logout::logout)
+        .service(auth::password_reset::password_reset)
+        .service(auth::set_password::set_password)
         .service(me::me)
         .service(me::password::password)
+        .service(me::notifications::list)
+        .service(me::notifications::get_settings)
+        .service(me::notifications::put_settings)
         .service(communes::list)
         .service(communes::get)
         .service(vocabularies::list)
@@ -45,6 +52,12 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(api_clients::get::get)
         .service(api_clients::revoke::revoke)
         .service(admin_audit::list::list)
+        .service(jobs::overview::overview)
+        .service(jobs::retry::retry)
+        .service(webhooks::create::create)
+        .service(webhooks::list::list)
+        .service(webhooks::get::get)
+        .service(webhooks::delete::delete)
         .service(referrals::create::create)
         .service(referrals::list::list)
         .service(referrals::get::get)

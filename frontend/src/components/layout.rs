@@ -36,11 +36,17 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
         Role::Prescriber => vec![
             (Route::Referrals, "Mes signalements"),
             (Route::NewReferral, "Signaler un jeune"),
+            (Route::Notifications, "Mes notifications"),
         ],
         Role::Counsellor => vec![(Route::Queue, "File d’attente")],
         Role::Receiver => vec![(Route::Relays, "Demandes de relais")],
         Role::Pilot => vec![(Route::Steering, "Pilotage")],
-        Role::Admin => vec![(Route::Structures, "Structures"), (Route::Users, "Comptes")],
+        Role::Admin => vec![
+            (Route::Structures, "Structures"),
+            (Route::Users, "Comptes"),
+            (Route::Jobs, "Tâches"),
+            (Route::Webhooks, "Webhooks"),
+        ],
     }
 }
 

@@ -16,6 +16,8 @@ pub enum Area {
     Steering,
     /// Structures and accounts.
     Admin,
+    /// What belongs to each signed-in person (their notifications): every role.
+    Account,
 }
 
 pub fn allowed(role: Role, area: Area) -> bool {
@@ -26,6 +28,7 @@ pub fn allowed(role: Role, area: Area) -> bool {
             | (Role::Receiver, Area::Relays)
             | (Role::Pilot, Area::Steering)
             | (Role::Admin, Area::Admin)
+            | (_, Area::Account)
     )
 }
 
@@ -72,6 +75,15 @@ mod tests {
         assert!(!allowed(Role::Pilot, Area::Referral));
         assert!(allowed(Role::Admin, Area::Admin));
         assert!(!allowed(Role::Receiver, Area::Referral));
+        for r in [
+            Role::Admin,
+            Role::Prescriber,
+            Role::Counsellor,
+            Role::Receiver,
+            Role::Pilot,
+        ] {
+            assert!(allowed(r, Area::Account), "{r:?}");
+        }
     }
 
     #[test]

@@ -306,6 +306,8 @@ pub struct UserForm {
     pub first_name: String,
     pub last_name: String,
     pub password: String,
+    /// On creation: give a temporary password instead of mailing an invitation (the default).
+    pub temporary_password: bool,
     pub roles: Vec<Role>,
     pub structure_id: String,
     pub territory_id: String,
@@ -338,7 +340,9 @@ impl FormModel for UserForm {
             e.add(LastName, "Indiquez le nom.");
         }
         let n = self.password.chars().count();
-        if (creating || n > 0) && n < PASSWORD_MIN_CHARS {
+        let required = creating && self.temporary_password;
+        let given = n > 0 && (!creating || self.temporary_password);
+        if (required || given) && n < PASSWORD_MIN_CHARS {
             e.add(Password, field_message("password_too_short"));
         }
         if self.roles.is_empty() {
@@ -368,6 +372,7 @@ impl UserForm {
             first_name: u.first_name.clone(),
             last_name: u.last_name.clone(),
             password: String::new(),
+            temporary_password: false,
             roles: u.roles.clone(),
             structure_id: u.structure_id.map(|s| s.to_string()).unwrap_or_default(),
             territory_id: u.territory_id.map(|s| s.to_string()).unwrap_or_default(),
@@ -399,7 +404,8 @@ impl UserForm {
             email: self.email.trim().to_lowercase(),
             first_name: self.first_name.trim().to_string(),
             last_name: self.last_name.trim().to_string(),
-            password: self.password.clone(),
+            // Without a temporary password, the API mails an invitation.
+            password: self.temporary_password.then(|| self.password.clone()),
             roles: self.roles.clone(),
             structure_id: Uuid::parse_str(self.structure_id.trim()).ok(),
             territory_id: Uuid::parse_str(self.territory_id.trim()).ok(),
@@ -511,8 +517,27 @@ mod tests {
     }
 
     #[test]
+    fn an_invitation_is_the_default_and_a_temporary_password_is_long() {
+        let mut f = user();
+        f.password.clear();
+        f.temporary_password = false;
+        assert!(f
+            .validate(&Creating(true))
+            .get(UserField::Password)
+            .is_none());
+        assert_eq!(f.to_create().expect("valid").password, None);
+        f.password = "un mot de passe long".into();
+        f.temporary_password = true;
+        assert_eq!(
+            f.to_create().expect("valid").password.as_deref(),
+            Some("un mot de passe long")
+        );
+    }
+
+    #[test]
     fn users_need_a_long_password_on_creation_only() {
         let mut f = user();
+        f.temporary_password = true;
         f.password = "court".into();
         assert_eq!(
             f.validate(&Creating(true)).get(UserField::Password),

@@ -14,6 +14,41 @@ pub fn role(r: Role) -> &'static str {
     }
 }
 
+pub fn mail_status(s: api_types::MailStatus) -> &'static str {
+    use api_types::MailStatus::*;
+    match s {
+        Pending => "Courriel en attente d’envoi",
+        Sent => "Courriel envoyé",
+        Bounced => "Courriel refusé par la messagerie",
+        Failed => "Courriel non remis",
+    }
+}
+
+pub fn notification(k: api_types::NotificationKind) -> &'static str {
+    match k {
+        api_types::NotificationKind::ReferralClosed => {
+            "Un signalement que vous avez transmis est clôturé"
+        }
+    }
+}
+
+pub fn email_preference(p: api_types::EmailPreference) -> &'static str {
+    match p {
+        api_types::EmailPreference::Immediate => "Un courriel à chaque notification",
+        api_types::EmailPreference::DailyDigest => "Un résumé par jour (le matin)",
+    }
+}
+
+pub fn job_state(s: api_types::JobStateCode) -> &'static str {
+    use api_types::JobStateCode::*;
+    match s {
+        Queued => "En attente d’un nouvel essai",
+        Running => "En cours",
+        Done => "Terminée",
+        Parked => "Abandonnée (à relancer)",
+    }
+}
+
 pub fn status(s: Status) -> &'static str {
     match s {
         Status::PendingModeration => "À modérer",

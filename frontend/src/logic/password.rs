@@ -100,9 +100,135 @@ impl PasswordForm {
     }
 }
 
+/// The token of a password link's fragment (`#jeton=TOKEN`), if it holds one.
+pub fn token_from_fragment(hash: &str) -> Option<String> {
+    hash.trim_start_matches('#')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("jeton="))
+        .filter(|t| !t.is_empty() && t.len() <= 200)
+        .map(str::to_string)
+}
+
+/// The fields of the page that sets a password from a link, in page order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LinkField {
+    New,
+    Confirmation,
+    Form,
+}
+
+impl FormField for LinkField {
+    fn id(self) -> &'static str {
+        match self {
+            LinkField::New => "lien-nouveau-mot-de-passe",
+            LinkField::Confirmation => "lien-confirmation",
+            LinkField::Form => "formulaire-lien",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            LinkField::New => "Mot de passe",
+            LinkField::Confirmation => "Confirmation",
+            LinkField::Form => "Lien",
+        }
+    }
+}
+
+/// A password chosen from an invitation or reset link.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinkPasswordForm {
+    pub new: String,
+    pub confirmation: String,
+}
+
+impl FormModel for LinkPasswordForm {
+    type Field = LinkField;
+    type Context = ();
+
+    fn validate(&self, _: &()) -> Errors<LinkField> {
+        let mut e = Errors::new();
+        if self.new.chars().count() < PASSWORD_MIN_CHARS {
+            e.add(LinkField::New, field_message("password_too_short"));
+        }
+        if self.confirmation != self.new {
+            e.add(
+                LinkField::Confirmation,
+                "Les deux mots de passe ne sont pas identiques.",
+            );
+        }
+        e
+    }
+
+    fn api_error(e: &FieldError) -> (LinkField, String) {
+        match (e.field.as_str(), e.code.as_str()) {
+            ("new_password", "too_short") => (LinkField::New, field_message("password_too_short")),
+            ("new_password", code) => (LinkField::New, field_message(code)),
+            (_, code) => (LinkField::Form, link_message(code).to_string()),
+        }
+    }
+}
+
+impl LinkPasswordForm {
+    pub fn to_request(&self) -> Result<String, Errors<LinkField>> {
+        let e = self.validate(&());
+        if e.is_empty() {
+            Ok(self.new.clone())
+        } else {
+            Err(e)
+        }
+    }
+}
+
+/// Why a link no longer works, in French.
+pub fn link_message(code: &str) -> &'static str {
+    match code {
+        "link_used" => "Ce lien a déjà servi. Connectez-vous, ou demandez un nouveau lien.",
+        "link_expired" => "Ce lien a expiré (il vaut une heure). Demandez un nouveau lien.",
+        "link_superseded" => "Un lien plus récent vous a été envoyé : utilisez le dernier reçu.",
+        _ => "Ce lien n’est pas valide. Vérifiez qu’il est complet, ou demandez un nouveau lien.",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_comes_from_the_fragment() {
+        assert_eq!(token_from_fragment("#jeton=abc-_1"), Some("abc-_1".into()));
+        assert_eq!(token_from_fragment("jeton=abc"), Some("abc".into()));
+        assert_eq!(token_from_fragment("#x=1&jeton=abc"), Some("abc".into()));
+        assert_eq!(token_from_fragment("#jeton="), None);
+        assert_eq!(token_from_fragment(""), None);
+        assert_eq!(
+            token_from_fragment(&format!("#jeton={}", "a".repeat(201))),
+            None
+        );
+    }
+
+    #[test]
+    fn a_link_password_is_long_and_confirmed() {
+        let f = LinkPasswordForm {
+            new: "court".into(),
+            confirmation: "autre".into(),
+        };
+        let e = f.validate(&());
+        assert!(e.get(LinkField::New).is_some() && e.get(LinkField::Confirmation).is_some());
+        let ok = LinkPasswordForm {
+            new: "un mot de passe long".into(),
+            confirmation: "un mot de passe long".into(),
+        };
+        assert_eq!(ok.to_request().ok(), Some("un mot de passe long".into()));
+        let used = FieldError {
+            field: "token".into(),
+            code: "link_used".into(),
+            message: String::new(),
+        };
+        assert_eq!(LinkPasswordForm::api_error(&used).0, LinkField::Form);
+        assert!(link_message("link_expired").contains("expiré"));
+        assert!(link_message("nonsense").contains("pas valide"));
+    }
 
     #[test]
     fn the_hint_cookie_is_found_among_others() {

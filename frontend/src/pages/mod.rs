@@ -9,6 +9,7 @@ use crate::session::{use_auth, use_structure_name, use_title, Auth};
 
 pub mod admin;
 pub mod auth;
+pub mod me;
 pub mod referrals;
 
 #[derive(Properties, PartialEq)]

@@ -3,8 +3,11 @@
 //!
 //! Pages and components call these functions and never build a URL: a new endpoint gets its
 //! function here (and its query type, when it takes filters, with a host test of the query).
+pub mod account;
 pub mod auth;
 pub mod http;
+pub mod notifications;
+pub mod operations;
 pub mod orient;
 pub mod reference;
 pub mod referrals;

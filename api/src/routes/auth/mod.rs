@@ -19,7 +19,9 @@ use crate::state::AppState;
 mod client_grant;
 pub mod logout;
 mod password_grant;
+pub mod password_reset;
 mod refresh_grant;
+pub mod set_password;
 pub mod token;
 
 /// The refresh token, HttpOnly: JavaScript never sees it.

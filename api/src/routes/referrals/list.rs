@@ -42,6 +42,10 @@ pub struct ReferralQuery {
     /// A name (part of it, accents ignored), a birth date (`2007-05-01` or `01/05/2007`) or a phone number.
     #[param(max_length = 100)]
     pub q: Option<String>,
+    /// Polling: only referrals changed at or after this time (RFC 3339), in the order of their
+    /// last change then id, so that a partner can page through changes; poll again from the
+    /// last `updated_at` seen (minus a few seconds: concurrent changes commit out of order).
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// Opaque: the `next_cursor` of the previous page (empty: the first page).
@@ -76,7 +80,8 @@ fn parse_search(q: &str) -> Option<Search> {
 
 /// List referrals: a prescriber's structure's, or a counsellor's territory queue — exit date
 /// first (nulls last), then creation: urgent ones come first by construction, and the cursor
-/// stays stable when new referrals arrive.
+/// stays stable when new referrals arrive. With `updated_since` (partners polling for
+/// changes), in the order of the last change instead.
 #[utoipa::path(
     tag = "referrals",
     params(ReferralQuery),
@@ -115,7 +120,9 @@ pub async fn list(
         next_try_due: q.next_try_due == Some(true),
         quiet: q.no_recent_attempt == Some(true),
         unreachable_rule_met: q.unreachable_rule_met,
+        updated_since: q.updated_since,
     };
+    let polling = q.updated_since.is_some();
     let closed_only = q.open == Some(false);
     let now = state.clock.now();
     let j = journal(&caller, req.path(), now);
@@ -139,7 +146,18 @@ pub async fn list(
             limit,
             &reading(&caller, &j, Some(AccessAction::List)),
         )?;
-        let (rows, next) = cursor::page(rows, limit, referrals::ReferralView::key);
+        let (rows, next) =
+            cursor::page(
+                rows,
+                limit,
+                |v| {
+                    if polling {
+                        v.updated_key()
+                    } else {
+                        v.key()
+                    }
+                },
+            );
         let items = rows
             .into_iter()
             .map(|v| {

@@ -11,8 +11,10 @@ use crate::routes::admin_audit::{self, check_reason, Changes, Entry};
 use crate::routes::support::created;
 use crate::state::AppState;
 
-/// Create a user (admin). The password is hashed with Argon2id and is temporary: the user
-/// must replace it before anything else. Recorded in the administrative audit with its reason.
+/// Create a user (admin). Without `password` (the usual way), the user is mailed an
+/// invitation whose single-use link (valid one hour) lets them choose their own. With one, it
+/// is hashed with Argon2id and is temporary: the user must replace it before anything else.
+/// Recorded in the administrative audit with its reason.
 #[utoipa::path(
     tag = "administration",
     request_body = UserCreate,
@@ -38,15 +40,21 @@ pub async fn create(
     }
     let first_name = check_person_name("first_name", &b.first_name, &mut errs);
     let last_name = check_person_name("last_name", &b.last_name, &mut errs);
-    check_password("password", &b.password, &mut errs);
+    if let Some(p) = &b.password {
+        check_password("password", p, &mut errs);
+    }
     let reason = check_reason(&b.reason, &mut errs);
     errs.finish()?;
-    let pw = b.password;
-    let hash = state
-        .passwords
-        .run(move || password::hash(&pw))
-        .await?
-        .map_err(ApiError::internal)?;
+    let invite = b.password.is_none();
+    let hash = match b.password {
+        Some(pw) => state
+            .passwords
+            .run(move || password::hash(&pw))
+            .await?
+            .map_err(ApiError::internal)?,
+        // No password opens this account until the invitation's link sets one.
+        None => password::UNUSABLE.to_string(),
+    };
     let now = state.clock.now();
     let roles = b.roles;
     let row = UserRow {
@@ -66,7 +74,7 @@ pub async fn create(
         version: 1,
         session_version: 1,
         // An administrator knows it: only the user's own password lets them in.
-        password_change_required: true,
+        password_change_required: !invite,
     };
     let actor = admin.actor.user_id();
     let user = db::tx(&state.pool, move |conn| {
@@ -85,7 +93,12 @@ pub async fn create(
         changes.set("roles", &user.roles);
         changes.set("structure_id", &user.structure_id);
         changes.set("territory_id", &user.territory_id);
-        changes.secret("password", "temporary_password_set");
+        if invite {
+            changes.secret("password", "invitation_sent");
+            db::password_tokens::issue_and_mail(conn, user.id, "invitation", now)?;
+        } else {
+            changes.secret("password", "temporary_password_set");
+        }
         admin_audit::record(
             conn,
             Entry {

@@ -8,10 +8,12 @@ use crate::components::link::AppLink;
 use crate::logic::admin_forms::REASON_HINT;
 use crate::pages::PageTitle;
 
+pub mod jobs;
 pub mod structure_edit;
 pub mod structures;
 pub mod user_edit;
 pub mod users;
+pub mod webhooks;
 
 /// Options of a `<select>`: (value, label).
 pub type Options = Vec<(AttrValue, AttrValue)>;

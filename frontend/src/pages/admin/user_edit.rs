@@ -163,10 +163,17 @@ fn person(form: &Form<UserForm>, creating: bool) -> Html {
                     <InputField id={F::LastName.id()} label="Nom" value={f.last_name.clone()} oninput={form.text(F::LastName, |f, v| f.last_name = v)} required=true error={form.error(F::LastName)} />
                 </div>
             </div>
-            <InputField id={F::Password.id()} kind="password" autocomplete={Some(AttrValue::Static("new-password"))}
-                label={if creating { "Mot de passe initial" } else { "Nouveau mot de passe (facultatif)" }}
-                hint={Some(AttrValue::from(format!("{} caractères au moins, provisoire : la personne devra le remplacer à sa connexion. Transmettez-le par un autre canal que le courriel.", api_types::rules::PASSWORD_MIN_CHARS)))}
-                value={f.password.clone()} oninput={form.text(F::Password, |f, v| f.password = v)} required={creating} error={form.error(F::Password)} />
+            if creating {
+                <Checkbox id="compte-mot-de-passe-provisoire" label="Donner un mot de passe provisoire plutôt qu’une invitation"
+                    hint={Some(AttrValue::Static("Par défaut, la personne reçoit par courriel un lien (valable une heure) pour choisir elle-même son mot de passe."))}
+                    checked={f.temporary_password} onchange={form.flag(F::Password, |f, v| f.temporary_password = v)} />
+            }
+            if !creating || f.temporary_password {
+                <InputField id={F::Password.id()} kind="password" autocomplete={Some(AttrValue::Static("new-password"))}
+                    label={if creating { "Mot de passe provisoire" } else { "Nouveau mot de passe (facultatif)" }}
+                    hint={Some(AttrValue::from(format!("{} caractères au moins, provisoire : la personne devra le remplacer à sa connexion. Transmettez-le par un autre canal que le courriel.", api_types::rules::PASSWORD_MIN_CHARS)))}
+                    value={f.password.clone()} oninput={form.text(F::Password, |f, v| f.password = v)} required={creating} error={form.error(F::Password)} />
+            }
         </>
     }
 }

@@ -80,7 +80,7 @@ pub fn login() -> Html {
                         </div>
                     </fieldset>
                 </form>
-                <p class="fr-text--sm fr-mt-3w">{ "Mot de passe oublié ? Demandez à l’administrateur SAS de votre territoire de le réinitialiser." }</p>
+                <p class="fr-text--sm fr-mt-3w"><crate::components::link::AppLink to={crate::app::Route::ForgotPassword}>{ "Mot de passe oublié ?" }</crate::components::link::AppLink></p>
             </div>
         </div>
     }

@@ -1,0 +1,246 @@
+//! Mail: the French templates (text + HTML, askama, `api/templates/mail/`), their rendering
+//! with absolute links, and the SMTP transport (lettre). Queueing a mail is
+//! `db::mails::enqueue` (in the caller's transaction); the job `mail.deliver`
+//! (`jobs::mail`) renders and sends it. Subjects and bodies never name a person: a link into
+//! the app says where to look.
+use askama::Template as _;
+
+pub mod transport;
+
+/// The mails SAS sends. Each has a subject, a text and an HTML body in French.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    /// A new account: the link sets its password.
+    Invitation,
+    /// A forgotten password: the link sets a new one.
+    PasswordReset,
+    /// A referral the user sent was closed.
+    ReferralClosed,
+    /// The daily summary of the notifications (`count` of them).
+    Digest,
+}
+
+impl Template {
+    pub const ALL: [Template; 4] = [
+        Template::Invitation,
+        Template::PasswordReset,
+        Template::ReferralClosed,
+        Template::Digest,
+    ];
+
+    /// The code stored in `mails.template`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Template::Invitation => "invitation",
+            Template::PasswordReset => "password_reset",
+            Template::ReferralClosed => "referral_closed",
+            Template::Digest => "digest",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Template> {
+        Template::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    pub fn subject(self, count: i64) -> String {
+        match self {
+            Template::Invitation => "Votre compte SAS : choisissez votre mot de passe".into(),
+            Template::PasswordReset => "SAS : choisir un nouveau mot de passe".into(),
+            Template::ReferralClosed => {
+                "SAS : un signalement que vous avez transmis est clôturé".into()
+            }
+            Template::Digest if count == 1 => "SAS : 1 nouvelle notification".into(),
+            Template::Digest => format!("SAS : {count} nouvelles notifications"),
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Template::Invitation => "Choisir mon mot de passe",
+            Template::PasswordReset => "Choisir un nouveau mot de passe",
+            Template::ReferralClosed => "Voir le signalement",
+            Template::Digest => "Voir mes notifications",
+        }
+    }
+}
+
+/// A mail ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "mail/invitation.txt")]
+struct InvitationText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/invitation.html")]
+struct InvitationHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/password_reset.txt")]
+struct ResetText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/password_reset.html")]
+struct ResetHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/referral_closed.txt")]
+struct ClosedText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/referral_closed.html")]
+struct ClosedHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/digest.txt")]
+struct DigestText<'a> {
+    link: &'a str,
+    count: i64,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/digest.html")]
+struct DigestHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+    count: i64,
+}
+
+/// `path` (an SPA path, possibly with a `#fragment`) as an absolute link under `public_url`.
+pub fn absolute(public_url: &str, path: &str) -> String {
+    format!("{}{}", public_url.trim_end_matches('/'), path)
+}
+
+/// Renders `template` with its link (absolute) and, for the digest, its count.
+pub fn render(template: Template, link: &str, count: i64) -> Result<Rendered, askama::Error> {
+    let subject = template.subject(count);
+    let (s, action) = (subject.as_str(), template.action());
+    let (text, html) = match template {
+        Template::Invitation => (
+            InvitationText { link }.render()?,
+            InvitationHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::PasswordReset => (
+            ResetText { link }.render()?,
+            ResetHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::ReferralClosed => (
+            ClosedText { link }.render()?,
+            ClosedHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::Digest => (
+            DigestText { link, count }.render()?,
+            DigestHtml {
+                subject: s,
+                link,
+                action,
+                count,
+            }
+            .render()?,
+        ),
+    };
+    Ok(Rendered {
+        subject,
+        text,
+        html,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINK: &str = "https://sas.example.org/invitation#jeton=EXEMPLE";
+
+    /// Each template against its committed snapshot (`api/templates/mail/snapshots/`).
+    /// `UPDATE_SNAPSHOTS=1 cargo test -p sas-api --lib mail` rewrites them after a deliberate
+    /// change; review the diff.
+    #[test]
+    fn every_template_matches_its_snapshot() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/mail/snapshots");
+        let update = std::env::var("UPDATE_SNAPSHOTS").is_ok();
+        let mut cases: Vec<(String, Rendered)> = Template::ALL
+            .iter()
+            .map(|t| (t.code().to_string(), render(*t, LINK, 1).expect("render")))
+            .collect();
+        cases.push((
+            "digest_3".into(),
+            render(Template::Digest, LINK, 3).expect("render"),
+        ));
+        for (name, r) in cases {
+            let got = format!(
+                "Subject: {}\n\n{}\n=== html ===\n{}\n",
+                r.subject, r.text, r.html
+            );
+            let path = dir.join(format!("{name}.snap"));
+            if update {
+                std::fs::create_dir_all(&dir).expect("mkdir");
+                std::fs::write(&path, &got).expect("write snapshot");
+                continue;
+            }
+            let want = std::fs::read_to_string(&path)
+                .unwrap_or_else(|_| panic!("missing snapshot {}", path.display()));
+            assert_eq!(
+                got, want,
+                "template {name} changed: UPDATE_SNAPSHOTS=1 to accept"
+            );
+        }
+    }
+
+    #[test]
+    fn the_html_body_escapes_the_link_and_both_bodies_carry_it() {
+        let r = render(Template::PasswordReset, "https://x.org/a?b=1&c=<2>", 1).expect("render");
+        assert!(
+            r.html.contains("https://x.org/a?b=1&#38;c=&#60;2&#62;")
+                || r.html.contains("&amp;c=&lt;2&gt;")
+        );
+        assert!(!r.html.contains("<2>"));
+        assert!(r.text.contains("https://x.org/a?b=1&c=<2>"));
+    }
+
+    #[test]
+    fn subjects_name_nobody_and_codes_round_trip() {
+        for t in Template::ALL {
+            assert_eq!(Template::parse(t.code()), Some(t));
+            let s = t.subject(2);
+            assert!(
+                s.starts_with("SAS") || s.starts_with("Votre compte SAS"),
+                "{s}"
+            );
+        }
+        assert_eq!(Template::Digest.subject(1), "SAS : 1 nouvelle notification");
+        assert_eq!(absolute("https://a.org/", "/x#y"), "https://a.org/x#y");
+    }
+}
