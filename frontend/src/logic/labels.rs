@@ -29,6 +29,9 @@ pub fn notification(k: api_types::NotificationKind) -> &'static str {
         api_types::NotificationKind::ReferralClosed => {
             "Un signalement que vous avez transmis est clôturé"
         }
+        api_types::NotificationKind::PrescriberRequest => {
+            "L’équipe SAS a besoin de votre aide pour joindre un jeune"
+        }
     }
 }
 

@@ -603,6 +603,24 @@ async fn a_youth_reached_through_the_prescriber_only_gets_requests_the_prescribe
     assert!(a["prescriber_request_id"].is_string());
     let r = referral_of(&app, &w.prescriber, &id).await;
     assert_eq!(r["open_prescriber_requests"], 1);
+    // The prescriber is told in the app and by mail (queued in the outbox, naming nobody).
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM notifications WHERE kind = 'prescriber_request'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM mails m JOIN users u ON u.id = m.user_id \
+             WHERE m.template = 'prescriber_request' AND u.email = 'p@sas.test' \
+             AND coalesce(m.subject, '') NOT LIKE '%Martin%' \
+             AND coalesce(m.body_text, '') NOT LIKE '%Martin%'"
+        ),
+        1
+    );
     assert!(r.get("contact").is_none(), "{r}");
     let page = get(
         &app,

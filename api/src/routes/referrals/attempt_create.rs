@@ -152,7 +152,7 @@ pub async fn create_attempt(
             };
             at_time.event(conn, r.id, &event)?;
             if body.channel == AttemptChannel::ViaPrescriber {
-                attempts::open_request(
+                let request = attempts::open_request(
                     conn,
                     &RequestRow {
                         id: Uuid::now_v7(),
@@ -168,6 +168,20 @@ pub async fn create_attempt(
                     },
                 )?;
                 j.event(conn, r.id, &EventDraft::new(EventKind::PrescriberRequested))?;
+                // The person who made the referral is told, in the app and by mail (the mail
+                // names nobody: the request is read in the app). A partner system has no
+                // mailbox: its requests are read through the API.
+                if let Some(prescriber) = r.created_by_user_id {
+                    crate::db::notifications::notify(
+                        conn,
+                        prescriber.uuid(),
+                        api_types::NotificationKind::PrescriberRequest,
+                        &format!("/dossiers/{}", r.id),
+                        Some(r.id.uuid()),
+                        &format!("prescriber_request:{}", request.id),
+                        now,
+                    )?;
+                }
             }
             if let Some(to) = contact::attempt_moves_to(r.status, body.outcome) {
                 let system = Journal::system("contact_attempts", now);
