@@ -35,6 +35,8 @@ code_enum! {
     pub enum NotificationKind {
         /// A referral the user sent was closed: the outcome is in the app.
         ReferralClosed = "referral_closed",
+        /// The SAS team asks the prescriber's help to reach a young person (answer in the app).
+        PrescriberRequest = "prescriber_request",
     }
 }
 

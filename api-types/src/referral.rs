@@ -113,6 +113,21 @@ code_enum! {
         Corrected = "corrected",
         /// A new consent record was appended.
         ConsentRecorded = "consent_recorded",
+        /// A contact attempt (`code`: its outcome; `attempt_channel`: its channel).
+        ContactAttempt = "contact_attempt",
+        /// The young person's contact details were corrected (`fields`: which, never values).
+        ContactCorrected = "contact_corrected",
+        /// A new version of the diagnostic was saved.
+        DiagnosticSaved = "diagnostic_saved",
+        /// The SAS team asked the prescriber to reach the young person.
+        PrescriberRequested = "prescriber_requested",
+        /// The prescriber answered the SAS team's request.
+        PrescriberAnswered = "prescriber_answered",
+        /// The referral moved to another territory (the event's territory is the one it left).
+        Transferred = "transferred",
+        /// A closed journey was resumed: the first event of the new referral (counted in H2
+        /// and H3, not in H1, which counts `created`).
+        Resumed = "resumed",
     }
 }
 
@@ -256,6 +271,8 @@ pub struct PersonRef {
     pub name: String,
 }
 
+page_type!(PersonPage, PersonRef, "A page of people, by email.");
+
 /// One passage of a young person through SAS.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
@@ -288,6 +305,9 @@ pub struct Referral {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicates: Option<Vec<DuplicateLink>>,
     pub on_hold_reason: Option<HoldReason>,
+    /// The state an `on_hold` referral returns to (the SAS team only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_hold_from: Option<Status>,
     pub outcome: Option<Outcome>,
     pub previous_referral_id: Option<Uuid>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -295,6 +315,13 @@ pub struct Referral {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    /// Where reaching the young person stands (the SAS team only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<crate::ContactProgress>,
+    /// The SAS team of the referral's territory, to reach it.
+    pub sas_team: Option<crate::SasTeamContact>,
+    /// Requests of the SAS team still waiting for the prescriber's answer.
+    pub open_prescriber_requests: i64,
 }
 
 page_type!(
@@ -381,7 +408,8 @@ page_type!(
 pub struct Event {
     pub id: Uuid,
     /// An [`EventKind`] code: `created`, `status_changed`, `assigned`, `corrected`,
-    /// `consent_recorded`.
+    /// `consent_recorded`, `contact_attempt`, `contact_corrected`, `diagnostic_saved`,
+    /// `prescriber_requested`, `prescriber_answered`, `transferred`, `resumed`.
     pub kind: String,
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,

@@ -17,3 +17,15 @@ pub const REASON_TEXT_MAX_CHARS: usize = 500;
 pub const INFORMED_BY_MAX_CHARS: usize = 200;
 /// Shortest password.
 pub const PASSWORD_MIN_CHARS: usize = 12;
+/// Longest note of a contact attempt, and of a request to the prescriber.
+pub const ATTEMPT_NOTE_MAX_CHARS: usize = 500;
+/// Longest answer of a prescriber to a request.
+pub const REQUEST_ANSWER_MAX_CHARS: usize = 1000;
+/// Longest wishes and skills texts of a diagnostic.
+pub const DIAGNOSTIC_TEXT_MAX_CHARS: usize = 1000;
+/// Longest availability text of a diagnostic.
+pub const AVAILABILITY_MAX_CHARS: usize = 500;
+/// Longest "own words" and shared summary of a diagnostic.
+pub const DIAGNOSTIC_LONG_TEXT_MAX_CHARS: usize = 2000;
+/// Most prioritised needs (and codes of any list) in a diagnostic.
+pub const DIAGNOSTIC_LIST_MAX: usize = 10;

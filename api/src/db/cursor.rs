@@ -122,6 +122,16 @@ impl Key for (DateTime<Utc>, Uuid) {
     }
 }
 
+/// A version number (diagnostic versions, latest first).
+impl Key for i32 {
+    fn to_bytes(&self) -> Vec<u8> {
+        self.to_be_bytes().to_vec()
+    }
+    fn from_bytes(mut b: &[u8]) -> i32 {
+        i32::from_be_bytes(take::<4>(&mut b))
+    }
+}
+
 pub fn encode<K: Key>(key: &K) -> String {
     ENGINE.encode(key.to_bytes())
 }

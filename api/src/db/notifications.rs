@@ -18,6 +18,7 @@ pub const NOTIFICATIONS_PATH: &str = "/mes-notifications";
 pub fn template(kind: NotificationKind) -> Template {
     match kind {
         NotificationKind::ReferralClosed => Template::ReferralClosed,
+        NotificationKind::PrescriberRequest => Template::PrescriberRequest,
     }
 }
 

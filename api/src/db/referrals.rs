@@ -5,10 +5,12 @@
 //! prescriber structure, counsellor, latest consent record and (for counsellors) its possible
 //! duplicates, with the access-log rows written by the same statement.
 use api_types::{AccessAction, Channel, ConsentMethod, ConsentScope, ContactChannel, HoldReason};
-use api_types::{Outcome, ReasonCode, Status};
+use api_types::{AttemptChannel, Outcome, ReasonCode, Status};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Bool, Date, Int4, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{
+    Array, BigInt, Bool, Date, Int4, Nullable, Text, Timestamptz, Uuid as SqlUuid,
+};
 
 use crate::db::cursor::{self, Key};
 use crate::db::journal::Journal;
@@ -44,6 +46,10 @@ pub struct ReferralRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    /// When it last entered `contacting` (the unreachable rule counts from there).
+    pub contacting_since: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub next_try_on: Option<NaiveDate>,
 }
 
 impl ReferralRow {
@@ -257,6 +263,9 @@ pub fn transition(
             }
         }
     }
+    if crate::domain::referral::contact::enters_contacting(r.status, applied.state.status) {
+        r.contacting_since = Some(journal.now);
+    }
     r.set_lifecycle(&applied.state);
     r.updated_at = journal.now;
     r.version += 1;
@@ -391,6 +400,40 @@ pub struct ReferralView {
     pub duplicate_ids: Option<Vec<uuid::Uuid>>,
     #[diesel(sql_type = Bool)]
     pub duplicate_elsewhere: bool,
+    // Reaching the youth (what `domain::referral::contact` reads).
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub contacting_since: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub next_try_on: Option<NaiveDate>,
+    #[diesel(sql_type = BigInt)]
+    pub attempts_total: i64,
+    #[diesel(sql_type = BigInt)]
+    pub attempts_since: i64,
+    #[diesel(sql_type = Array<Text>)]
+    pub channels_since: Vec<AttemptChannel>,
+    #[diesel(sql_type = Bool)]
+    pub contact_since: bool,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub first_day: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub last_day: Option<NaiveDate>,
+    #[diesel(sql_type = Int4)]
+    pub rule_min_attempts: i32,
+    #[diesel(sql_type = Int4)]
+    pub rule_min_days: i32,
+    #[diesel(sql_type = Int4)]
+    pub rule_min_channels: i32,
+    // The SAS team of the territory.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub team_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub team_phone: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub team_email: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub open_requests: i64,
 }
 
 impl ReferralView {
@@ -432,7 +475,14 @@ fn view_select(duplicates: bool) -> String {
            y.contact_via_prescriber_only, y.legal_rep_name, y.legal_rep_phone, \
            y.legal_rep_email, y.legal_rep_informed_on, cr.informed_at AS consent_informed_at, \
            cr.informed_by AS consent_informed_by, cr.method AS consent_method, \
-           cr.agreed AS consent_agreed, d.ids AS duplicate_ids, d.elsewhere AS duplicate_elsewhere \
+           cr.agreed AS consent_agreed, d.ids AS duplicate_ids, d.elsewhere AS duplicate_elsewhere, \
+           r.contacting_since, r.last_attempt_at, r.next_try_on, ca.attempts_total, \
+           ca.attempts_since, ca.channels_since, ca.contact_since, ca.first_day, ca.last_day, \
+           t.unreachable_min_attempts AS rule_min_attempts, t.unreachable_min_days AS rule_min_days, \
+           t.unreachable_min_channels AS rule_min_channels, team.name AS team_name, \
+           team.phone AS team_phone, team.email AS team_email, \
+           (SELECT count(*) FROM prescriber_requests pr \
+             WHERE pr.referral_id = r.id AND pr.answered_at IS NULL) AS open_requests \
          FROM referrals r \
          JOIN youths y ON y.id = r.youth_id \
          JOIN communes c ON c.insee = y.commune_insee \
@@ -441,9 +491,29 @@ fn view_select(duplicates: bool) -> String {
          LEFT JOIN users u ON u.id = r.assigned_counsellor_id \
          LEFT JOIN LATERAL (SELECT informed_at, informed_by, method, agreed FROM consent_records \
            WHERE referral_id = r.id ORDER BY recorded_at DESC, id DESC LIMIT 1) cr ON true \
-         {dups}"
+         LEFT JOIN LATERAL (SELECT st.name, st.phone, st.email FROM structures st \
+           WHERE st.sas_team AND st.territory_id = r.territory_id \
+           ORDER BY lower(st.name), st.id LIMIT 1) team ON true \
+         {ATTEMPTS_LATERAL} {dups}"
     )
 }
+
+/// The attempts of `r`, summed up since it last entered `contacting` (what
+/// `domain::referral::contact::summarize` computes), days in the territory's time zone.
+const ATTEMPTS_LATERAL: &str = "LEFT JOIN LATERAL ( \
+      SELECT count(*) AS attempts_total, \
+        count(*) FILTER (WHERE a.attempted_at > r.contacting_since) AS attempts_since, \
+        coalesce(array_agg(DISTINCT a.channel) FILTER (WHERE a.attempted_at > r.contacting_since), '{}') AS channels_since, \
+        coalesce(bool_or(a.outcome IN ('reached', 'appointment_set')) FILTER (WHERE a.attempted_at > r.contacting_since), false) AS contact_since, \
+        min((a.attempted_at AT TIME ZONE t.time_zone)::date) FILTER (WHERE a.attempted_at > r.contacting_since) AS first_day, \
+        max((a.attempted_at AT TIME ZONE t.time_zone)::date) FILTER (WHERE a.attempted_at > r.contacting_since) AS last_day \
+      FROM contact_attempts a WHERE a.referral_id = r.id) ca ON true";
+
+/// `domain::referral::contact::rule_met` in SQL, with the territory's thresholds.
+const UNREACHABLE_RULE_SQL: &str = "(r.status = 'contacting' AND NOT ca.contact_since \
+    AND ca.attempts_since >= t.unreachable_min_attempts \
+    AND coalesce(ca.last_day - ca.first_day, 0) >= t.unreachable_min_days \
+    AND cardinality(ca.channels_since) >= t.unreachable_min_channels)";
 
 /// How the caller reads: which scope, whether duplicates are computed, and what to log.
 #[derive(Debug, Clone)]
@@ -527,6 +597,12 @@ pub struct Filter {
     pub urgent: Option<bool>,
     pub search: Option<Search>,
     pub after: Option<QueueKey>,
+    /// The planned next try is today or past (territory calendar).
+    pub next_try_due: bool,
+    /// In `contacting` without an attempt for `contact::QUIET_DAYS` days.
+    pub quiet: bool,
+    /// `Some(true)`: the unreachable rule is met; `Some(false)`: not met.
+    pub unreachable_rule_met: Option<bool>,
     /// Polling: referrals changed at or after this time, in (updated_at, id) order; the
     /// cursor's key is then `QueueKey(None, updated_at, id)`.
     pub updated_since: Option<DateTime<Utc>>,
@@ -589,6 +665,25 @@ pub fn list(
             "NOT coalesce({}, false)",
             urgent_sql(&mut q, how.journal.now)
         )),
+        None => {}
+    }
+    if f.next_try_due {
+        let now = q.time(how.journal.now);
+        conds.push(format!(
+            "(r.status <> 'closed' AND r.next_try_on <= ({now} AT TIME ZONE t.time_zone)::date)"
+        ));
+    }
+    if f.quiet {
+        let now = q.time(how.journal.now);
+        conds.push(format!(
+            "(r.status = 'contacting' AND ({now} AT TIME ZONE t.time_zone)::date \
+              - (greatest(r.last_attempt_at, r.contacting_since) AT TIME ZONE t.time_zone)::date >= {})",
+            crate::domain::referral::contact::QUIET_DAYS
+        ));
+    }
+    match f.unreachable_rule_met {
+        Some(true) => conds.push(UNREACHABLE_RULE_SQL.to_string()),
+        Some(false) => conds.push(format!("NOT {UNREACHABLE_RULE_SQL}")),
         None => {}
     }
     match &f.search {
@@ -663,4 +758,13 @@ pub fn list(
     };
     q.push(&text);
     q.load(conn)
+}
+
+/// The referral that resumed `id`, if any.
+pub fn successor(conn: &mut PgConnection, id: ReferralId) -> QueryResult<Option<ReferralId>> {
+    referrals::table
+        .filter(referrals::previous_referral_id.eq(id))
+        .select(referrals::id)
+        .first(conn)
+        .optional()
 }

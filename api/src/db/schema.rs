@@ -84,6 +84,65 @@ diesel::table! {
         exit_date -> Nullable<Date>,
         counsellor_id -> Nullable<Uuid>,
         fields -> Array<Text>,
+        attempt_channel -> Nullable<Text>,
+        to_territory_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    contact_attempts (id) {
+        id -> Uuid,
+        referral_id -> Uuid,
+        attempted_at -> Timestamptz,
+        channel -> Text,
+        outcome -> Text,
+        note -> Nullable<Text>,
+        next_try_on -> Nullable<Date>,
+        author_user_id -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
+        blanked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    prescriber_requests (id) {
+        id -> Uuid,
+        referral_id -> Uuid,
+        attempt_id -> Uuid,
+        message -> Nullable<Text>,
+        opened_at -> Timestamptz,
+        opened_by -> Nullable<Uuid>,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamptz>,
+        answered_by_user -> Nullable<Uuid>,
+        answered_by_client -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    diagnostics (referral_id, version) {
+        referral_id -> Uuid,
+        version -> Int4,
+        content -> Jsonb,
+        shared_summary -> Nullable<Text>,
+        saved_at -> Timestamptz,
+        saved_by -> Nullable<Uuid>,
+        blanked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    youth_contact_history (id) {
+        id -> Uuid,
+        youth_id -> Uuid,
+        referral_id -> Uuid,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        contact_channels -> Array<Text>,
+        contact_via_prescriber_only -> Bool,
+        replaced_at -> Timestamptz,
+        replaced_by_user -> Nullable<Uuid>,
+        replaced_by_client -> Nullable<Uuid>,
     }
 }
 
@@ -162,6 +221,9 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        contacting_since -> Nullable<Timestamptz>,
+        last_attempt_at -> Nullable<Timestamptz>,
+        next_try_on -> Nullable<Date>,
     }
 }
 
@@ -299,6 +361,11 @@ diesel::joinable!(events -> referrals (referral_id));
 diesel::joinable!(event_notes -> events (event_id));
 diesel::joinable!(consent_records -> referrals (referral_id));
 diesel::joinable!(youths -> communes (commune_insee));
+diesel::joinable!(contact_attempts -> referrals (referral_id));
+diesel::joinable!(contact_attempts -> users (author_user_id));
+diesel::joinable!(prescriber_requests -> contact_attempts (attempt_id));
+diesel::joinable!(diagnostics -> referrals (referral_id));
+diesel::joinable!(diagnostics -> users (saved_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_logs,
@@ -306,10 +373,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     communes,
     consent_records,
+    contact_attempts,
+    diagnostics,
     event_notes,
     events,
     idempotency_keys,
     login_attempts,
+    prescriber_requests,
     reference_data,
     referrals,
     refresh_tokens,
@@ -318,5 +388,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     territories,
     territory_communes,
     users,
+    youth_contact_history,
     youths,
 );

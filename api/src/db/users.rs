@@ -150,3 +150,31 @@ pub fn list(conn: &mut PgConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
     }
     query.load(conn)
 }
+
+/// The active counsellors of the SAS team serving `territory`, by email: (id, email, name).
+pub fn counsellors_of(
+    conn: &mut PgConnection,
+    territory: Uuid,
+    after: Option<(String, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<(Uuid, String, String, String)>> {
+    use crate::db::schema::structures;
+    let mut query = users::table
+        .inner_join(structures::table)
+        .filter(users::active.eq(true))
+        .filter(users::roles.contains(vec!["counsellor".to_string()]))
+        .filter(structures::sas_team.eq(true))
+        .filter(structures::territory_id.eq(territory))
+        .select((users::id, users::email, users::first_name, users::last_name))
+        .order((users::email, users::id))
+        .limit(limit)
+        .into_boxed();
+    if let Some((email, id)) = after {
+        query = query.filter(
+            users::email
+                .gt(email.clone())
+                .or(users::email.eq(email).and(users::id.gt(id))),
+        );
+    }
+    query.load(conn)
+}

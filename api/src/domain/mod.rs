@@ -1,5 +1,6 @@
 //! Domain rules, apart from HTTP and the database: plain functions and types with unit tests.
 pub mod dates;
+pub mod diagnostic;
 pub mod directory;
 pub mod jobs;
 pub mod notifications;

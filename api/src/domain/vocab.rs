@@ -148,6 +148,124 @@ const SAS_LISTS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "diagnostic-barriers",
+        &[
+            ("logement", "Logement"),
+            ("sante", "Santé"),
+            ("mobilite", "Mobilité"),
+            ("garde_enfants", "Garde d’enfants"),
+            ("maitrise_francais", "Maîtrise du français"),
+            ("numerique", "Numérique"),
+            ("ressources", "Ressources financières"),
+            (
+                "droits_administratifs",
+                "Droits et démarches administratives",
+            ),
+            ("isolement", "Isolement"),
+            ("confiance_en_soi", "Confiance en soi"),
+        ],
+    ),
+    (
+        "motivation-levers",
+        &[
+            ("emploi_rapide", "Travailler rapidement"),
+            ("formation_qualifiante", "Se former, obtenir un diplôme"),
+            ("revenu", "Avoir un revenu"),
+            ("logement_autonome", "Avoir son propre logement"),
+            ("projet_professionnel", "Construire un projet professionnel"),
+            ("reprise_etudes", "Reprendre des études"),
+            ("permis_de_conduire", "Passer le permis de conduire"),
+            ("engagement", "S’engager (service civique, bénévolat)"),
+            ("sport_culture", "Sport, culture, loisirs"),
+            ("famille", "Sa famille, ses proches"),
+        ],
+    ),
+    (
+        "education-levels",
+        &[
+            ("sans_qualification", "Sans diplôme ni qualification"),
+            ("brevet", "Brevet des collèges"),
+            ("cap_bep", "CAP, BEP (niveau 3)"),
+            ("bac", "Baccalauréat (niveau 4)"),
+            ("bac_plus_2", "Bac + 2 (niveau 5)"),
+            ("bac_plus_3", "Licence (niveau 6)"),
+            ("bac_plus_5", "Master et plus (niveau 7 et 8)"),
+        ],
+    ),
+    (
+        "mobility",
+        &[
+            ("permis_b", "Permis B"),
+            ("vehicule", "Véhicule personnel"),
+            ("deux_roues", "Deux-roues motorisé"),
+            ("velo", "Vélo"),
+            ("transports_en_commun", "Transports en commun"),
+            ("aucune", "Aucun moyen de déplacement"),
+        ],
+    ),
+    (
+        "housing",
+        &[
+            ("autonome", "Logement autonome"),
+            ("famille", "Chez sa famille"),
+            ("tiers", "Hébergé par un tiers"),
+            ("foyer", "Foyer, résidence sociale"),
+            ("hebergement_urgence", "Hébergement d’urgence"),
+            ("sans_domicile", "Sans domicile"),
+            ("autre", "Autre"),
+        ],
+    ),
+    (
+        "resources",
+        &[
+            ("aucune", "Aucune ressource"),
+            ("salaire", "Salaire"),
+            ("allocations", "Allocations, minima sociaux"),
+            ("contrat_engagement", "Allocation d’un dispositif (CEJ…)"),
+            ("aide_famille", "Aide de la famille"),
+            ("autre", "Autre"),
+        ],
+    ),
+    (
+        "childcare",
+        &[
+            ("sans_enfant", "Pas d’enfant à charge"),
+            ("garde_assuree", "Enfant(s), garde assurée"),
+            ("garde_a_trouver", "Enfant(s), garde à trouver"),
+        ],
+    ),
+    (
+        "french-levels",
+        &[
+            ("langue_maternelle", "Langue maternelle"),
+            ("courant", "Courant"),
+            ("intermediaire", "Intermédiaire"),
+            ("debutant", "Débutant"),
+        ],
+    ),
+    (
+        "digital-access",
+        &[
+            ("autonome", "Équipé et autonome"),
+            ("equipe_non_autonome", "Équipé, a besoin d’aide"),
+            ("acces_limite", "Accès limité (téléphone seulement)"),
+            ("sans_acces", "Sans équipement ni accès"),
+        ],
+    ),
+    (
+        "soft-skills",
+        &[
+            ("ponctualite", "Ponctualité"),
+            ("travail_equipe", "Travail en équipe"),
+            ("communication", "Communication"),
+            ("adaptabilite", "Adaptabilité"),
+            ("autonomie", "Autonomie"),
+            ("perseverance", "Persévérance"),
+            ("creativite", "Créativité"),
+            ("sens_responsabilites", "Sens des responsabilités"),
+        ],
+    ),
+    (
         "roles",
         &[
             ("admin", "Administrateur"),
@@ -231,6 +349,33 @@ mod tests {
     #[test]
     fn sas_lists_are_there_and_names_unique() {
         assert!(is_known("referral-reasons", "ase_exit"));
+        // Health is one code, never a detail.
+        assert!(is_known("diagnostic-barriers", "sante"));
+        for name in [
+            "diagnostic-barriers",
+            "motivation-levers",
+            "education-levels",
+            "mobility",
+            "housing",
+            "resources",
+            "childcare",
+            "french-levels",
+            "digital-access",
+            "soft-skills",
+        ] {
+            let v = get(name).expect(name);
+            let mut codes: Vec<_> = v.items.iter().map(|(c, _)| *c).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            assert_eq!(codes.len(), v.items.len(), "{name}: codes unique");
+            assert!(
+                v.items.iter().all(|(c, l)| c
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == '_' || ch.is_ascii_digit())
+                    && !l.is_empty()),
+                "{name}: snake_case codes with labels"
+            );
+        }
         let mut names: Vec<_> = all().iter().map(|v| v.name).collect();
         names.sort_unstable();
         names.dedup();

@@ -244,6 +244,17 @@ fn youth(y: YouthInput, prefix: &str, errs: &mut Errors) -> ValidYouth {
 }
 
 /// Checks everything that needs neither the database nor the territory's calendar.
+/// Checks a youth alone (a correction of contact details), fields named without prefix.
+pub fn parse_youth(y: YouthInput) -> Result<ValidYouth, Vec<FieldError>> {
+    let mut errs = Errors(Vec::new());
+    let v = youth(y, "", &mut errs);
+    if errs.0.is_empty() {
+        Ok(v)
+    } else {
+        Err(errs.0)
+    }
+}
+
 pub fn parse(r: ReferralCreate, now: DateTime<Utc>) -> Result<ParsedReferral, Vec<FieldError>> {
     let mut errs = Errors(Vec::new());
     let y = youth(r.youth, "youth.", &mut errs);

@@ -16,15 +16,18 @@ pub enum Template {
     PasswordReset,
     /// A referral the user sent was closed.
     ReferralClosed,
+    /// The SAS team asks the prescriber's help to reach a young person.
+    PrescriberRequest,
     /// The daily summary of the notifications (`count` of them).
     Digest,
 }
 
 impl Template {
-    pub const ALL: [Template; 4] = [
+    pub const ALL: [Template; 5] = [
         Template::Invitation,
         Template::PasswordReset,
         Template::ReferralClosed,
+        Template::PrescriberRequest,
         Template::Digest,
     ];
 
@@ -34,6 +37,7 @@ impl Template {
             Template::Invitation => "invitation",
             Template::PasswordReset => "password_reset",
             Template::ReferralClosed => "referral_closed",
+            Template::PrescriberRequest => "prescriber_request",
             Template::Digest => "digest",
         }
     }
@@ -49,6 +53,7 @@ impl Template {
             Template::ReferralClosed => {
                 "SAS : un signalement que vous avez transmis est clôturé".into()
             }
+            Template::PrescriberRequest => "SAS : l’équipe SAS a besoin de votre aide".into(),
             Template::Digest if count == 1 => "SAS : 1 nouvelle notification".into(),
             Template::Digest => format!("SAS : {count} nouvelles notifications"),
         }
@@ -59,6 +64,7 @@ impl Template {
             Template::Invitation => "Choisir mon mot de passe",
             Template::PasswordReset => "Choisir un nouveau mot de passe",
             Template::ReferralClosed => "Voir le signalement",
+            Template::PrescriberRequest => "Voir la demande",
             Template::Digest => "Voir mes notifications",
         }
     }
@@ -109,6 +115,18 @@ struct ClosedHtml<'a> {
     action: &'a str,
 }
 #[derive(askama::Template)]
+#[template(path = "mail/prescriber_request.txt")]
+struct RequestText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/prescriber_request.html")]
+struct RequestHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
 #[template(path = "mail/digest.txt")]
 struct DigestText<'a> {
     link: &'a str,
@@ -154,6 +172,15 @@ pub fn render(template: Template, link: &str, count: i64) -> Result<Rendered, as
         Template::ReferralClosed => (
             ClosedText { link }.render()?,
             ClosedHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::PrescriberRequest => (
+            RequestText { link }.render()?,
+            RequestHtml {
                 subject: s,
                 link,
                 action,

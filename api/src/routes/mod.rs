@@ -5,6 +5,7 @@ pub mod admin_audit;
 pub mod api_clients;
 pub mod auth;
 pub mod communes;
+pub mod counsellors;
 pub mod health;
 pub mod idempotency;
 pub mod jobs;
@@ -77,7 +78,19 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(services::update::update)
         .service(services::publish::publish)
         .service(services::suspend::suspend)
-        .service(services::archive::archive);
+        .service(services::archive::archive)
+        .service(referrals::attempt_create::create_attempt)
+        .service(referrals::attempt_list::list_attempts)
+        .service(referrals::attempt_get::get_attempt)
+        .service(referrals::diagnostic_get::get_diagnostic)
+        .service(referrals::diagnostic_put::put_diagnostic)
+        .service(referrals::diagnostic_versions::diagnostic_versions)
+        .service(referrals::youth_contact::youth_contact)
+        .service(referrals::transfer::transfer)
+        .service(referrals::resume::resume)
+        .service(referrals::request_list::list_requests)
+        .service(referrals::request_answer::answer_request)
+        .service(counsellors::list);
 }
 
 /// Health probes, outside the versioned API.

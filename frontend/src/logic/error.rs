@@ -138,6 +138,15 @@ fn conflict_message(code: &str) -> &'static str {
         }
         "concurrent_update" => "Une autre modification a eu lieu en même temps. Réessayez.",
         "duplicate" => "Ce jeune a déjà un signalement en cours dans votre structure.",
+        "attempt_not_allowed" => {
+            "Une tentative ne se note qu’en prise de contact, injoignable, diagnostic, relai ou suivi."
+        }
+        "diagnostic_not_open" => "Le diagnostic se remplit une fois le jeune joint.",
+        "referral_closed" => "Ce dossier est clos.",
+        "not_closed" => "Seul un parcours clos peut être repris.",
+        "already_resumed" => "Ce parcours a déjà été repris.",
+        "not_resumable" => "Un dossier saisi par erreur ne se reprend pas.",
+        "already_answered" => "Cette demande a déjà reçu une réponse.",
         _ => "Cette action n’est plus possible dans l’état actuel du dossier.",
     }
 }
@@ -208,6 +217,16 @@ fn field_text(code: &str) -> &'static str {
         "out_of_range" => "Valeur hors des limites permises.",
         "coordinates_pair" => "Indiquez la latitude et la longitude, ou aucune des deux.",
         "unknown_field" => "Champ non reconnu par le service.",
+        "before_referral" => "Une tentative ne peut pas précéder le signalement.",
+        "in_past" => "La prochaine tentative est aujourd’hui ou plus tard.",
+        "too_far" => "La prochaine tentative est dans l’année.",
+        "channel_not_allowed" => {
+            "Ce jeune se contacte uniquement par l’intermédiaire du prescripteur."
+        }
+        "unknown_code" => "Choisissez une valeur de la liste.",
+        "too_many" => "Trop d’éléments choisis (10 au plus).",
+        "reason_required" => "Indiquez un motif.",
+        "same_territory" => "Cette commune relève déjà du territoire du dossier.",
         _ => "Valeur invalide.",
     }
 }

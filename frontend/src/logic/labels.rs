@@ -29,6 +29,9 @@ pub fn notification(k: api_types::NotificationKind) -> &'static str {
         api_types::NotificationKind::ReferralClosed => {
             "Un signalement que vous avez transmis est clôturé"
         }
+        api_types::NotificationKind::PrescriberRequest => {
+            "L’équipe SAS a besoin de votre aide pour joindre un jeune"
+        }
     }
 }
 
@@ -235,8 +238,16 @@ pub fn event(e: &Event) -> (String, Option<String>) {
                 None => ("Dossier attribué à l’équipe SAS".to_string(), None),
             }
         }
+        ("status_changed", Some(Status::Diagnosis)) => {
+            "Contact établi avec le jeune : diagnostic en cours".to_string()
+        }
         ("status_changed", Some(s)) => format!("Statut : {}", status(s)),
         ("corrected", _) => "Signalement corrigé".to_string(),
+        ("contact_corrected", _) => "Coordonnées du jeune corrigées".to_string(),
+        ("prescriber_requested", _) => "Demande de l’équipe SAS au prescripteur".to_string(),
+        ("prescriber_answered", _) => "Réponse du prescripteur".to_string(),
+        ("transferred", _) => "Dossier transmis à un autre territoire".to_string(),
+        ("resumed", _) => "Parcours repris".to_string(),
         ("contact_attempt", _) => "Tentative de contact".to_string(),
         ("diagnostic_saved", _) => "Diagnostic enregistré".to_string(),
         ("relay_requested", _) => "Relai demandé".to_string(),

@@ -10,6 +10,7 @@ pub mod format;
 pub mod labels;
 pub mod list;
 pub mod offer;
+pub mod orient;
 pub mod password;
 pub mod query;
 pub mod referral_form;

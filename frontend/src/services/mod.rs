@@ -9,6 +9,7 @@ pub mod http;
 pub mod notifications;
 pub mod offer;
 pub mod operations;
+pub mod orient;
 pub mod reference;
 pub mod referrals;
 pub mod structures;

@@ -25,6 +25,12 @@ pub struct ReferralFilter {
     pub assigned_to_me: bool,
     /// Open referrals only (not closed).
     pub open: bool,
+    /// The planned next try is today or past.
+    pub next_try_due: bool,
+    /// In contacting without an attempt for 7 days.
+    pub no_recent_attempt: bool,
+    /// The territory's unreachable rule is met.
+    pub unreachable_rule_met: bool,
 }
 
 impl ReferralFilter {
@@ -42,6 +48,19 @@ impl ReferralFilter {
                     if self.assigned_to_me { "true" } else { "" },
                 ),
                 ("open", if self.open { "true" } else { "" }),
+                ("next_try_due", if self.next_try_due { "true" } else { "" }),
+                (
+                    "no_recent_attempt",
+                    if self.no_recent_attempt { "true" } else { "" },
+                ),
+                (
+                    "unreachable_rule_met",
+                    if self.unreachable_rule_met {
+                        "true"
+                    } else {
+                        ""
+                    },
+                ),
                 ("limit", &limit),
                 ("cursor", cursor.unwrap_or_default()),
             ],
@@ -113,10 +132,21 @@ mod tests {
             status: Some(Status::Submitted),
             assigned_to_me: true,
             open: true,
+            ..ReferralFilter::default()
         };
         assert_eq!(
             f.query(Some("abc=")),
             "/referrals?q=L%C3%A9a&status=submitted&assigned_to_me=true&open=true&limit=50&cursor=abc%3D"
+        );
+        let relances = ReferralFilter {
+            next_try_due: true,
+            no_recent_attempt: true,
+            unreachable_rule_met: true,
+            ..ReferralFilter::default()
+        };
+        assert_eq!(
+            relances.query(None),
+            "/referrals?next_try_due=true&no_recent_attempt=true&unreachable_rule_met=true&limit=50"
         );
     }
 }

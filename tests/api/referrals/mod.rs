@@ -9,6 +9,7 @@ mod basics;
 mod consent;
 mod inputs;
 mod lifecycle;
+mod orient;
 mod queue;
 mod storage;
 mod visibility;

@@ -2,7 +2,7 @@
 //! state, the requested transition, who asks and the time, and returns the new state with the
 //! event to record, or a typed [`Refusal`]. Handlers load, call it, save and journal; contact
 //! attempts, relays and jobs trigger their transitions through it too, as [`Capacity::System`].
-use api_types::{EventKind, HoldReason, Outcome, Status};
+use api_types::{AttemptChannel, EventKind, HoldReason, Outcome, Status};
 use chrono::{DateTime, Utc};
 
 use crate::ids::UserId;
@@ -113,6 +113,10 @@ pub struct EventDraft {
     /// The fields a correction changed (names, never values).
     pub fields: Vec<String>,
     pub note: Option<String>,
+    /// The channel of a contact attempt.
+    pub attempt_channel: Option<AttemptChannel>,
+    /// The territory a transfer goes to.
+    pub to_territory: Option<uuid::Uuid>,
 }
 
 impl EventDraft {
@@ -125,6 +129,8 @@ impl EventDraft {
             counsellor: None,
             fields: Vec::new(),
             note: None,
+            attempt_channel: None,
+            to_territory: None,
         }
     }
 }

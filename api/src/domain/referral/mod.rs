@@ -4,6 +4,7 @@ use api_types::Status;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+pub mod contact;
 pub mod lifecycle;
 pub mod visibility;
 

@@ -78,9 +78,23 @@ pub fn event_code(
             Outcome::parse(code).map(|o| outcome(viewer, o).as_str().to_string())
         }
         (EventKind::StatusChanged, _) => None,
-        (EventKind::Created, _) => Some(code.to_string()),
+        (EventKind::Created | EventKind::Resumed, _) => Some(code.to_string()),
         _ => None,
     }
+}
+
+/// Whether the viewer sees an event of this kind at all. A prescriber follows the progress
+/// (status changes, corrections, consent, the diagnosis being done, a transfer, a resumed
+/// journey, the requests addressed to it) but never the SAS team's own work: the attempts
+/// themselves and the hand-overs between counsellors.
+pub fn event_visible(viewer: Viewer, kind: EventKind) -> bool {
+    viewer.is_sas() || !matches!(kind, EventKind::ContactAttempt | EventKind::Assigned)
+}
+
+/// Whether the viewer may read contact attempts, their notes, the contact progress and the
+/// diagnostic: the SAS team only.
+pub fn sees_orientation_work(viewer: Viewer) -> bool {
+    viewer.is_sas()
 }
 
 /// A note written with an event, if the viewer may read it.
@@ -146,7 +160,7 @@ mod tests {
                             "declined" => Some("declined"),
                             _ => None,
                         },
-                        (EventKind::Created, _) => Some(code),
+                        (EventKind::Created | EventKind::Resumed, _) => Some(code),
                         _ => None,
                     };
                     assert_eq!(got.as_deref(), expected, "{kind} → {to} {code}");
@@ -173,6 +187,18 @@ mod tests {
             note(Viewer::Counsellor, None, Some("x".into())).as_deref(),
             Some("x")
         );
+    }
+
+    #[test]
+    fn a_prescriber_never_sees_the_attempts_nor_who_took_over() {
+        for v in VIEWERS {
+            for kind in EventKind::ALL {
+                let expected =
+                    v.is_sas() || !matches!(kind, EventKind::ContactAttempt | EventKind::Assigned);
+                assert_eq!(event_visible(v, *kind), expected, "{v:?} {kind}");
+            }
+            assert_eq!(sees_orientation_work(v), v.is_sas());
+        }
     }
 
     #[test]

@@ -114,6 +114,9 @@ fn insert(
             created_at: now,
             updated_at: now,
             version: 1,
+            contacting_since: None,
+            last_attempt_at: None,
+            next_try_on: None,
         },
     )?;
     consent::append(conn, r.id, &p.consent, j)?;

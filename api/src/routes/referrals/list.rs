@@ -30,6 +30,15 @@ pub struct ReferralQuery {
     pub urgent: Option<bool>,
     /// Counsellors: only the referrals they took.
     pub assigned_to_me: Option<bool>,
+    /// `true`: only the referrals whose planned next try is today or past (territory
+    /// calendar).
+    pub next_try_due: Option<bool>,
+    /// `true`: only the referrals in `contacting` without an attempt (nor a new entry into
+    /// `contacting`) for 7 calendar days.
+    pub no_recent_attempt: Option<bool>,
+    /// `true`: only the referrals whose territory's unreachable rule is met; `false`: the
+    /// others.
+    pub unreachable_rule_met: Option<bool>,
     /// A name (part of it, accents ignored), a birth date (`2007-05-01` or `01/05/2007`) or a phone number.
     #[param(max_length = 100)]
     pub q: Option<String>,
@@ -108,6 +117,9 @@ pub async fn list(
         urgent: q.urgent,
         search: q.q.as_deref().and_then(parse_search),
         after: cursor::after::<QueueKey>(q.cursor.as_deref())?,
+        next_try_due: q.next_try_due == Some(true),
+        quiet: q.no_recent_attempt == Some(true),
+        unreachable_rule_met: q.unreachable_rule_met,
         updated_since: q.updated_since,
     };
     let polling = q.updated_since.is_some();

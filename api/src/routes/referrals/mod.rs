@@ -14,16 +14,27 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::{ClientId, ReferralId, StructureId, TerritoryId, UserId};
 
 pub mod assign;
+pub mod attempt_create;
+pub mod attempt_get;
+pub mod attempt_list;
 pub mod consent_create;
 pub mod consent_get;
 pub mod consent_list;
 pub mod create;
+pub mod diagnostic_get;
+pub mod diagnostic_put;
+pub mod diagnostic_versions;
 pub mod get;
 pub mod list;
+pub mod request_answer;
+pub mod request_list;
+pub mod resume;
 pub mod timeline;
+pub mod transfer;
 pub mod transition;
 pub mod update;
 pub mod view;
+pub mod youth_contact;
 
 type Staff = Authorized<{ allow::PRESCRIBER | allow::COUNSELLOR }>;
 type Prescriber = Authorized<{ allow::PRESCRIBER }>;
@@ -60,6 +71,24 @@ fn who(c: &Caller) -> Who {
 /// referrals).
 pub fn journal(c: &Caller, route: &str, now: DateTime<Utc>) -> Journal {
     Journal::new(who(c), c.structure_id.map(StructureId), route, now)
+}
+
+/// The referrals a counsellor works on: its territory's only (a prescriber-counsellor's own
+/// structure's referrals elsewhere are not its SAS work).
+fn team_scope(c: &Caller) -> Scope {
+    Scope {
+        territory: c.territory_id.map(TerritoryId),
+        ..Scope::default()
+    }
+}
+
+/// A referral's territory's time zone.
+fn time_zone(conn: &mut diesel::PgConnection, t: TerritoryId) -> ApiResult<chrono_tz::Tz> {
+    let row = crate::db::territories::get(conn, t.uuid())?
+        .ok_or_else(|| ApiError::internal("a referral without its territory"))?;
+    row.time_zone
+        .parse()
+        .map_err(|_| ApiError::internal(format!("unknown stored time zone {:?}", row.time_zone)))
 }
 
 /// How `c` sees a referral of `territory`.

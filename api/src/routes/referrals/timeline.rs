@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::{journal, scope_of, view, viewer, Staff};
 use crate::auth::Authorized;
 use crate::db::{self, cursor, events, referrals};
+use crate::domain::referral::visibility;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::ReferralId;
 use crate::routes::support::limit;
@@ -54,7 +55,11 @@ pub async fn timeline(
         j.access(conn, AccessAction::Read, &[(r.youth_id, r.id)], None)?;
         let (rows, next) = cursor::page(rows, limit, |e| (e.occurred_at, e.id.uuid()));
         Ok(EventPage {
-            items: rows.into_iter().map(|e| view::event(e, who)).collect(),
+            items: rows
+                .into_iter()
+                .filter(|e| visibility::event_visible(who, e.kind))
+                .map(|e| view::event(e, who))
+                .collect(),
             next_cursor: next,
         })
     })

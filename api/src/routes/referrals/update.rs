@@ -130,7 +130,7 @@ pub async fn update(
     Ok(ok_versioned(&r, v))
 }
 
-fn youth_input(y: &YouthRow) -> api_types::YouthInput {
+pub(super) fn youth_input(y: &YouthRow) -> api_types::YouthInput {
     api_types::YouthInput {
         first_name: y.first_name.clone(),
         last_name: y.last_name.clone(),

@@ -2,8 +2,8 @@
 //! carries goes through here, with the rules of `domain::referral::visibility`, so no route
 //! can show a prescriber more than DOMAIN.md allows.
 use api_types::{
-    Consent, ConsentRecord, DuplicateLink, DuplicateScope, Event, LegalRepresentative, PersonRef,
-    Referral, StructureRef, Youth,
+    Consent, ConsentRecord, ContactProgress, DuplicateLink, DuplicateScope, Event,
+    LegalRepresentative, PersonRef, Referral, SasTeamContact, StructureRef, Youth,
 };
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use crate::db::consent::ConsentRow;
 use crate::db::events::EventView;
 use crate::db::referrals::ReferralView;
+use crate::domain::referral::contact::{self, Summary, UnreachableRule};
 use crate::domain::referral::visibility::{self, Viewer};
 use crate::domain::referral::{age_on, is_urgent, today_in};
 use crate::error::{ApiError, ApiResult};
@@ -64,7 +65,39 @@ pub fn referral(v: ReferralView, viewer: Viewer, now: DateTime<Utc>) -> ApiResul
         }),
         _ => None,
     };
+    let progress = (visibility::sees_orientation_work(viewer)).then(|| {
+        let summary = Summary {
+            attempts: v.attempts_since,
+            contact: v.contact_since,
+            channels: v.channels_since.iter().copied().collect(),
+            first_day: v.first_day,
+            last_day: v.last_day,
+        };
+        let rule = UnreachableRule {
+            min_attempts: i64::from(v.rule_min_attempts),
+            min_days: i64::from(v.rule_min_days),
+            min_channels: i64::from(v.rule_min_channels),
+        };
+        ContactProgress {
+            attempts: v.attempts_total,
+            attempts_since_contacting: v.attempts_since,
+            channels_tried: summary.channels.iter().copied().collect(),
+            last_attempt_at: v.last_attempt_at,
+            days_since_referral: contact::days_between(v.created_at, now, tz),
+            days_since_last_attempt: v.last_attempt_at.map(|t| contact::days_between(t, now, tz)),
+            next_try_on: v.next_try_on,
+            unreachable_rule_met: contact::rule_met(v.status, &summary, &rule),
+        }
+    });
+    let sas_team = v.team_name.map(|name| SasTeamContact {
+        name,
+        phone: v.team_phone,
+        email: v.team_email,
+    });
     Ok(Referral {
+        contact: progress,
+        sas_team,
+        open_prescriber_requests: v.open_requests,
         id: v.id.uuid(),
         status: v.status,
         channel: v.channel,
@@ -106,6 +139,7 @@ pub fn referral(v: ReferralView, viewer: Viewer, now: DateTime<Utc>) -> ApiResul
         possible_duplicate: counsellor.then_some(!duplicates.is_empty()),
         duplicates: counsellor.then_some(duplicates),
         on_hold_reason: visibility::hold_reason(viewer, v.on_hold_reason),
+        on_hold_from: v.on_hold_from.filter(|_| sas),
         outcome: v.outcome.map(|o| visibility::outcome(viewer, o)),
         previous_referral_id: v.previous_referral_id.map(|id| id.uuid()),
         submitted_at: v.submitted_at,
@@ -143,4 +177,63 @@ pub fn consent(c: ConsentRow) -> ConsentRecord {
         agreed: c.agreed,
         recorded_at: c.recorded_at,
     }
+}
+
+pub fn attempt(a: crate::db::attempts::AttemptView) -> api_types::ContactAttempt {
+    api_types::ContactAttempt {
+        id: a.id,
+        referral_id: a.referral_id,
+        channel: a.channel,
+        outcome: a.outcome,
+        attempted_at: a.attempted_at,
+        note: a.note,
+        next_try_on: a.next_try_on,
+        author: match (a.author_id, a.author_name) {
+            (Some(id), Some(name)) => Some(PersonRef { id, name }),
+            _ => None,
+        },
+        recorded_at: a.recorded_at,
+        prescriber_request_id: a.request_id,
+    }
+}
+
+pub fn request(r: crate::db::attempts::RequestRow) -> api_types::PrescriberRequest {
+    api_types::PrescriberRequest {
+        id: r.id,
+        referral_id: r.referral_id.uuid(),
+        status: if r.answered_at.is_some() {
+            api_types::RequestStatus::Answered
+        } else {
+            api_types::RequestStatus::Open
+        },
+        message: r.message,
+        opened_at: r.opened_at,
+        answer: r.answer,
+        answered_at: r.answered_at,
+    }
+}
+
+/// A stored diagnostic version, decoded (a blanked one reads as empty).
+pub fn diagnostic_content(
+    content: serde_json::Value,
+    shared_summary: Option<String>,
+) -> ApiResult<api_types::DiagnosticInput> {
+    let mut d: api_types::DiagnosticInput = serde_json::from_value(content)
+        .map_err(|e| ApiError::internal(format!("a stored diagnostic does not decode: {e}")))?;
+    d.shared_summary = shared_summary;
+    Ok(d)
+}
+
+pub fn diagnostic_version(
+    v: crate::db::diagnostics::VersionView,
+) -> ApiResult<api_types::DiagnosticVersion> {
+    Ok(api_types::DiagnosticVersion {
+        version: v.version,
+        saved_at: v.saved_at,
+        saved_by: match (v.saved_by, v.saved_by_name) {
+            (Some(id), Some(name)) => Some(PersonRef { id, name }),
+            _ => None,
+        },
+        content: diagnostic_content(v.content, v.shared_summary)?,
+    })
 }

@@ -6,7 +6,12 @@ use crate::app::Route;
 use crate::components::badges::{Countdown, StatusBadge};
 use crate::components::feedback::{Alert, AlertKind, Loading};
 use crate::components::link::AppLink;
-use crate::logic::{format, labels, thematiques::label_of};
+use crate::logic::{format, labels, orient, thematiques::label_of};
+use crate::pages::referrals::actions::ActionsPanel;
+use crate::pages::referrals::attempts::ContactPanel;
+use crate::pages::referrals::contact_edit::ContactEdit;
+use crate::pages::referrals::diagnostic_form::DiagnosticPanel;
+use crate::pages::referrals::requests::RequestsPanel;
 use crate::pages::referrals::youth_name;
 use crate::pages::PageTitle;
 use crate::platform;
@@ -92,6 +97,32 @@ pub fn referral_page(p: &ReferralProps) -> Html {
         })
     };
     let counsellor = role == Some(Role::Counsellor);
+    let refresh = {
+        let reload = reload.clone();
+        Callback::from(move |_: ()| reload.set(*reload + 1))
+    };
+    let on_moved = {
+        let (reload, notice) = (reload.clone(), notice.clone());
+        Callback::from(move |msg: String| {
+            notice.set(Some((AlertKind::Success, msg)));
+            reload.set(*reload + 1);
+        })
+    };
+    let effective = if r.status == Status::OnHold {
+        r.on_hold_from.unwrap_or(r.status)
+    } else {
+        r.status
+    };
+    let shows_contact = counsellor
+        && !matches!(
+            r.status,
+            Status::PendingModeration | Status::Submitted | Status::Closed
+        );
+    let shows_diagnostic = counsellor
+        && matches!(
+            effective,
+            Status::Diagnosis | Status::Relaying | Status::Followed
+        );
     let back = if counsellor {
         (Route::Queue, "File d’attente")
     } else {
@@ -110,6 +141,9 @@ pub fn referral_page(p: &ReferralProps) -> Html {
                 <PageTitle text={title.clone()} />
                 <StatusBadge status={r.status} />
             </div>
+            if counsellor {
+                <p class="sas-next-action" id="prochaine-action"><strong>{ "Prochaine étape : " }</strong>{ orient::next_action(&r) }</p>
+            }
             if let Some(f) = flash_msg {
                 <Alert kind={AlertKind::Success} small=true>{ f }</Alert>
             }
@@ -128,8 +162,24 @@ pub fn referral_page(p: &ReferralProps) -> Html {
             }
             <div class="fr-grid-row fr-grid-row--gutters">
                 <div class="fr-col-12 fr-col-lg-7">
+                    if shows_contact {
+                        <ContactPanel referral={r.clone()} onchange={refresh.clone()} />
+                    }
+                    if counsellor {
+                        <ActionsPanel referral={r.clone()} onchange={on_moved.clone()} />
+                    }
+                    if shows_diagnostic {
+                        <DiagnosticPanel referral_id={r.id} />
+                    }
+                    <RequestsPanel referral_id={r.id} can_answer={!counsellor} version={r.version + i32::try_from(r.open_prescriber_requests).unwrap_or(0)} onchange={refresh.clone()} />
+                    if !counsellor {
+                        { sas_team(&r) }
+                    }
                     { situation(&r, &data.vocab, counsellor) }
                     { identity(&r) }
+                    if r.status != Status::Closed && !matches!(r.status, Status::PendingModeration | Status::Submitted) {
+                        <ContactEdit referral={r.clone()} onchange={on_moved.clone()} />
+                    }
                     { representative(&r) }
                     { consent(&r) }
                 </div>
@@ -228,6 +278,23 @@ fn situation(r: &Referral, vocab: &[VocabularyEntry], counsellor: bool) -> Html 
                 if let Some(o) = r.outcome {
                     { row("Issue", html! { { labels::outcome(o) } }) }
                 }
+            </>
+        },
+    )
+}
+
+fn sas_team(r: &Referral) -> Html {
+    let Some(t) = &r.sas_team else {
+        return html! {};
+    };
+    card(
+        "titre-equipe",
+        "L’équipe SAS qui suit ce jeune",
+        html! {
+            <>
+                { row("Équipe", html! { { t.name.clone() } }) }
+                { row("Téléphone", text_or_dash(t.phone.as_deref().map(format::phone))) }
+                { row("Courriel", text_or_dash(t.email.clone())) }
             </>
         },
     )

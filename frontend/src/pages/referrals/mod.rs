@@ -8,10 +8,15 @@ use crate::components::fields::InputField;
 use crate::logic::labels;
 use crate::services::referrals::ReferralFilter;
 
+pub mod actions;
+pub mod attempts;
+pub mod contact_edit;
 pub mod detail;
+pub mod diagnostic_form;
 pub mod list;
 pub mod new;
 pub mod queue;
+pub mod requests;
 
 pub fn youth_name(r: &Referral) -> String {
     format!("{} {}", r.youth.first_name, r.youth.last_name)

@@ -23,10 +23,15 @@ enum View {
     ToAssign,
     Mine,
     All,
+    TryDue,
+    Quiet,
+    RuleMet,
 }
 
 impl View {
     const ALL: [View; 3] = [View::ToAssign, View::Mine, View::All];
+    /// The follow-ups of reaching the young people (same order, same cursors).
+    const FOLLOW_UPS: [View; 3] = [View::TryDue, View::Quiet, View::RuleMet];
 
     /// A working queue shows open referrals only: closed ones are the prescribers' history.
     fn filter(self, q: &str) -> ReferralFilter {
@@ -35,6 +40,9 @@ impl View {
             status: (self == View::ToAssign).then_some(Status::Submitted),
             assigned_to_me: self == View::Mine,
             open: true,
+            next_try_due: self == View::TryDue,
+            no_recent_attempt: self == View::Quiet,
+            unreachable_rule_met: self == View::RuleMet,
         }
     }
     fn label(self) -> &'static str {
@@ -42,6 +50,9 @@ impl View {
             View::ToAssign => "À attribuer",
             View::Mine => "Mes dossiers",
             View::All => "Tout le territoire",
+            View::TryDue => "À relancer",
+            View::Quiet => "7 j sans tentative",
+            View::RuleMet => "Injoignables ?",
         }
     }
     fn id(self) -> &'static str {
@@ -49,6 +60,9 @@ impl View {
             View::ToAssign => "vue-a-attribuer",
             View::Mine => "vue-mes-dossiers",
             View::All => "vue-tous",
+            View::TryDue => "vue-tentative-prevue",
+            View::Quiet => "vue-sans-tentative",
+            View::RuleMet => "vue-injoignables",
         }
     }
     fn texts(self) -> ListTexts {
@@ -56,6 +70,9 @@ impl View {
             View::ToAssign => "Aucun dossier n’attend d’être attribué pour le moment.",
             View::Mine => "Aucun dossier ne vous est attribué pour le moment.",
             View::All => "Aucun signalement sur le territoire pour ces critères.",
+            View::TryDue => "Aucune tentative prévue pour aujourd’hui ou en retard.",
+            View::Quiet => "Aucun dossier en prise de contact sans tentative depuis 7 jours.",
+            View::RuleMet => "Aucun dossier n’atteint la règle d’injoignabilité.",
         };
         ListTexts {
             empty_title: "Aucun dossier ici",
@@ -149,7 +166,8 @@ pub fn queue() -> Html {
                 <Alert kind={AlertKind::Warning} small=true id={Some(AttrValue::Static("avis-file"))}>{ n.clone() }</Alert>
             }
             <div class="sas-filters">
-                { view_choice(v, &{ let view = view.clone(); Callback::from(move |v| view.set(v)) }) }
+                { view_choice("Afficher", &View::ALL, v, &{ let view = view.clone(); Callback::from(move |v| view.set(v)) }) }
+                { view_choice("Relances", &View::FOLLOW_UPS, v, &{ let view = view.clone(); Callback::from(move |v| view.set(v)) }) }
                 <ReferralFilters {onapply} />
             </div>
             { list_view(&list, v.texts(), |items| table(v, items, busy, &on_assign)) }
@@ -157,12 +175,12 @@ pub fn queue() -> Html {
     }
 }
 
-fn view_choice(value: View, onchange: &Callback<View>) -> Html {
+fn view_choice(legend: &str, views: &[View], value: View, onchange: &Callback<View>) -> Html {
     html! {
         <fieldset class="fr-segmented fr-segmented--sm">
-            <legend class="fr-segmented__legend">{ "Afficher" }</legend>
+            <legend class="fr-segmented__legend">{ legend.to_string() }</legend>
             <div class="fr-segmented__elements">
-                { for View::ALL.into_iter().map(|v| {
+                { for views.iter().copied().map(|v| {
                     let onchange = onchange.reform(move |_: Event| v);
                     html! {
                         <div class="fr-segmented__element">
