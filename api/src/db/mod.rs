@@ -15,6 +15,7 @@ pub mod consent;
 pub mod cursor;
 pub mod events;
 pub mod idempotency;
+pub mod imports;
 pub mod jobs;
 pub mod journal;
 pub mod login_attempts;

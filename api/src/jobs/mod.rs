@@ -23,6 +23,7 @@ use crate::mail::transport::Mailer;
 
 pub mod cleanup;
 pub mod digest;
+pub mod import;
 pub mod mail;
 pub mod runner;
 pub mod webhook;
