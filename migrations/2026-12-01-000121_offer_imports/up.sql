@@ -13,6 +13,7 @@ CREATE TABLE offer_imports (
   file_path     text,
   bytes         bigint NOT NULL CHECK (bytes >= 0),
   requested_by  uuid REFERENCES users (id),
+  bytes_read    bigint NOT NULL DEFAULT 0,
   rows_read     bigint NOT NULL DEFAULT 0,
   created       bigint NOT NULL DEFAULT 0,
   updated       bigint NOT NULL DEFAULT 0,

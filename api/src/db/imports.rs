@@ -139,6 +139,7 @@ pub struct ImportRow {
     pub file_path: Option<String>,
     pub bytes: i64,
     pub requested_by: Option<Uuid>,
+    pub bytes_read: i64,
     pub rows_read: i64,
     pub created: i64,
     pub updated: i64,
@@ -150,4 +151,113 @@ pub struct ImportRow {
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+}
+
+use crate::db::schema::offer_imports;
+
+/// The kind of the job that runs an uploaded import.
+pub const RUN: &str = "offer.import";
+
+/// Whether an import is queued or running (one at a time).
+pub fn busy(conn: &mut PgConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        offer_imports::table.filter(offer_imports::status.eq_any(["queued", "running"])),
+    ))
+    .get_result(conn)
+}
+
+/// Records a queued import; `None` when another one is queued or running.
+pub fn create(
+    conn: &mut PgConnection,
+    id: Uuid,
+    file_name: &str,
+    file_path: &str,
+    bytes: i64,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<ImportRow>> {
+    diesel::insert_into(offer_imports::table)
+        .values((
+            offer_imports::id.eq(id),
+            offer_imports::status.eq("queued"),
+            offer_imports::file_name.eq(file_name),
+            offer_imports::file_path.eq(file_path),
+            offer_imports::bytes.eq(bytes),
+            offer_imports::requested_by.eq(by),
+            offer_imports::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .returning(ImportRow::as_returning())
+        .get_result(conn)
+        .optional()
+}
+
+pub fn get(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<ImportRow>> {
+    offer_imports::table
+        .find(id)
+        .select(ImportRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Starts a queued import (or takes over a running one whose runner died); `None` when it
+/// is already settled.
+pub fn start(
+    conn: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<ImportRow>> {
+    diesel::update(
+        offer_imports::table
+            .find(id)
+            .filter(offer_imports::status.eq_any(["queued", "running"])),
+    )
+    .set((
+        offer_imports::status.eq("running"),
+        offer_imports::started_at.eq(now),
+    ))
+    .returning(ImportRow::as_returning())
+    .get_result(conn)
+    .optional()
+}
+
+/// The figures so far (`report`: the rejected rows listed).
+#[allow(clippy::too_many_arguments)]
+pub fn progress(
+    conn: &mut PgConnection,
+    id: Uuid,
+    bytes_read: i64,
+    counts: [i64; 6],
+    report: &serde_json::Value,
+) -> QueryResult<usize> {
+    let [rows, created, updated, unchanged, rejected, suspended] = counts;
+    diesel::update(offer_imports::table.find(id))
+        .set((
+            offer_imports::bytes_read.eq(bytes_read),
+            offer_imports::rows_read.eq(rows),
+            offer_imports::created.eq(created),
+            offer_imports::updated.eq(updated),
+            offer_imports::unchanged.eq(unchanged),
+            offer_imports::rejected.eq(rejected),
+            offer_imports::suspended.eq(suspended),
+            offer_imports::report.eq(report),
+        ))
+        .execute(conn)
+}
+
+/// Settles an import: `done`, or `failed` with its error; the file is no longer kept.
+pub fn finish(
+    conn: &mut PgConnection,
+    id: Uuid,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(offer_imports::table.find(id))
+        .set((
+            offer_imports::status.eq(if error.is_some() { "failed" } else { "done" }),
+            offer_imports::error.eq(error),
+            offer_imports::file_path.eq(None::<String>),
+            offer_imports::finished_at.eq(now),
+        ))
+        .execute(conn)
 }

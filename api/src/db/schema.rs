@@ -331,6 +331,7 @@ diesel::table! {
         file_path -> Nullable<Text>,
         bytes -> Int8,
         requested_by -> Nullable<Uuid>,
+        bytes_read -> Int8,
         rows_read -> Int8,
         created -> Int8,
         updated -> Int8,

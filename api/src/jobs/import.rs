@@ -796,3 +796,83 @@ pub fn import_files(
     importer.finish(conn)?;
     Ok(importer.report)
 }
+
+/// The `offer.import` job: imports an uploaded file, its figures written to its
+/// `offer_imports` row after each batch (what `GET /services/imports/{id}` shows), then
+/// settles it. A retry after a runner died starts over: the upsert is idempotent.
+pub fn run_upload(
+    ctx: &super::Context,
+    conn: &mut PgConnection,
+    payload: &Value,
+) -> Result<(), super::JobError> {
+    let Some(id) = super::uuid_of(payload, "import_id") else {
+        return Err(super::JobError::permanent("offer.import without import_id"));
+    };
+    let now = ctx.clock.now();
+    let Some(row) = imports::start(conn, id, now)? else {
+        return Ok(());
+    };
+    let Some(path) = row.file_path.clone() else {
+        imports::finish(conn, id, Some("the file is no longer there"), now)?;
+        return Ok(());
+    };
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = read.clone();
+    let progress: Progress = std::sync::Arc::new(move |_: &str, n: u64, _: u64| {
+        seen.store(n, std::sync::atomic::Ordering::Relaxed);
+    });
+    let name = row.file_name.clone();
+    let mut save = |conn: &mut PgConnection, r: &Report| -> Result<(), ImportError> {
+        let listed = serde_json::to_value(
+            r.rejected_rows
+                .iter()
+                .map(|x| Rejected {
+                    file: name.clone(),
+                    ..x.clone()
+                })
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or(Value::Array(Vec::new()));
+        imports::progress(
+            conn,
+            id,
+            read.load(std::sync::atomic::Ordering::Relaxed) as i64,
+            [
+                r.rows as i64,
+                r.created as i64,
+                r.updated as i64,
+                r.unchanged as i64,
+                r.rejected as i64,
+                r.suspended as i64,
+            ],
+            &listed,
+        )?;
+        Ok(())
+    };
+    let result = import_files(
+        conn,
+        &[std::path::PathBuf::from(&path)],
+        now,
+        row.requested_by,
+        progress,
+        &mut save,
+    );
+    let end = ctx.clock.now();
+    match result {
+        Ok(report) => {
+            read.store(row.bytes as u64, std::sync::atomic::Ordering::Relaxed);
+            save(conn, &report).map_err(|e| super::JobError::transient(e.to_string()))?;
+            imports::finish(conn, id, None, end)?;
+        }
+        Err(ImportError::Db(e)) => return Err(e.into()),
+        Err(e) => {
+            let message = match e {
+                ImportError::Format(_, m) => format!("unreadable file: {m}"),
+                other => other.to_string(),
+            };
+            imports::finish(conn, id, Some(&message), end)?;
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+    Ok(())
+}

@@ -264,3 +264,177 @@ async fn a_later_edition_updates_what_changed_keeps_local_edits_and_suspends_the
     let third = run(&app, &["services-inclusion-2026-12-01.json"]);
     assert_eq!(counts(&third), [2, 0, 0, 2, 0, 0], "{third:#?}");
 }
+
+async fn upload(app: &TestApp, token: &str, name: &str, query: &str) -> Response {
+    let bytes = std::fs::read(fixture(name)).expect("fixture");
+    app.req(
+        Method::POST,
+        &format!("/api/v1/services/imports?file_name={name}{query}"),
+        Some(token),
+    )
+    .header("Content-Type", "application/octet-stream")
+    .body(bytes)
+    .send()
+    .await
+    .expect("request")
+}
+
+async fn settled(app: &TestApp, token: &str, location: &str) -> Value {
+    eventually(30, "the import's report", || async {
+        let v = json_of(app.get(location, token).await, StatusCode::OK).await;
+        (v["status"] == "done" || v["status"] == "failed").then_some(v)
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn an_uploaded_file_is_imported_by_a_job_with_its_report_twice_without_duplicates() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    // Without a reason: refused, nothing queued.
+    let p = problem(
+        upload(&app, &admin, "structures-inclusion-2026-11-24.json", "").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        field_codes(&p),
+        vec![("reason".to_string(), "required".to_string())]
+    );
+    problem(
+        upload(
+            &app,
+            &admin,
+            "structures-inclusion-2026-11-24.json",
+            "&reason=x&status=done",
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "unknown_parameter",
+    )
+    .await;
+    for round in 0..2 {
+        let res = upload(
+            &app,
+            &admin,
+            "structures-inclusion-2026-11-24.json",
+            "&reason=Édition%20hebdomadaire",
+        )
+        .await;
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string)
+            .expect("location");
+        let queued = json_of(res, StatusCode::ACCEPTED).await;
+        assert_eq!(queued["status"], "queued");
+        let done = settled(&app, &admin, &location).await;
+        assert_eq!(done["status"], "done", "{done}");
+        let created = if round == 0 { 2 } else { 0 };
+        assert_eq!(
+            [
+                &done["rows"],
+                &done["created"],
+                &done["unchanged"],
+                &done["rejected"]
+            ],
+            [&json!(5), &json!(created), &json!(2 - created), &json!(3)],
+            "{done}"
+        );
+        assert_eq!(done["bytes_read"], done["bytes"]);
+        assert_eq!(
+            done["rejected_rows"][1],
+            json!({"file": "structures-inclusion-2026-11-24.json", "row": 4, "id": "dora-s4", "reason": "siret: invalid_siret"})
+        );
+    }
+    let res = upload(
+        &app,
+        &admin,
+        "services-inclusion-2026-11-24.json",
+        "&reason=Services",
+    )
+    .await;
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let done = settled(&app, &admin, &location).await;
+    assert_eq!(
+        [&done["created"], &done["rejected"]],
+        [&json!(3), &json!(5)],
+        "{done}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM admin_audit WHERE action = 'offer.import'"
+        ),
+        3
+    );
+    // Only administrators import.
+    let w = app.world().await;
+    problem(
+        upload(
+            &app,
+            &w.receiver,
+            "services-inclusion-2026-11-24.json",
+            "&reason=x",
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn one_import_runs_at_a_time_and_a_file_too_large_is_refused() {
+    let app = TestApp::spawn_with(&[("SAS_JOBS", "off"), ("SAS_IMPORT_MAX_BYTES", "700")]).await;
+    let admin = app.admin().await;
+    let first = upload(
+        &app,
+        &admin,
+        "structures-inclusion-2026-11-24.csv",
+        "&reason=Une",
+    )
+    .await;
+    json_of(first, StatusCode::ACCEPTED).await;
+    problem(
+        upload(
+            &app,
+            &admin,
+            "structures-inclusion-2026-11-24.csv",
+            "&reason=Deux",
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "import_running",
+    )
+    .await;
+    // Larger than SAS_IMPORT_MAX_BYTES.
+    problem(
+        upload(
+            &app,
+            &admin,
+            "structures-inclusion-2026-11-24.json",
+            "&reason=Trop",
+        )
+        .await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    )
+    .await;
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM offer_imports"), 1);
+    problem(
+        app.get(
+            &format!("/api/v1/services/imports/{}", uuid::Uuid::nil()),
+            &admin,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
