@@ -248,6 +248,10 @@ pub struct Importer {
     communes: HashMap<String, (f64, f64)>,
     structures: HashMap<(String, String), Known>,
     sources_seen: BTreeSet<String>,
+    /// The batch's services already there, by (source, id), read in one statement.
+    existing: HashMap<(String, String), ServiceRow>,
+    /// The batch's unchanged services, marked seen in one statement.
+    seen: Vec<Uuid>,
     pub report: Report,
 }
 
@@ -275,6 +279,8 @@ impl Importer {
             communes: imports::commune_positions(conn)?,
             structures: imports::sourced_structures(conn)?,
             sources_seen: BTreeSet::new(),
+            existing: HashMap::new(),
+            seen: Vec::new(),
             report: Report::default(),
         })
     }
@@ -371,18 +377,22 @@ impl Importer {
         }
         let saved = (self.report.clone(), self.structures.clone());
         let whole = conn.transaction(|conn| {
+            self.prefetch(conn, &batch)?;
             for p in &batch {
                 if let Err(reason) = self.one(conn, p)? {
                     self.reject(p, reason);
                 }
             }
+            services::touch_seen(conn, std::mem::take(&mut self.seen), self.now)?;
             diesel::QueryResult::Ok(())
         });
         if whole.is_ok() {
             return Ok(());
         }
         (self.report, self.structures) = saved;
+        self.seen.clear();
         conn.transaction(|conn| {
+            self.prefetch(conn, &batch)?;
             for p in &batch {
                 let r = conn.transaction(|conn| self.one(conn, p));
                 match r {
@@ -391,8 +401,28 @@ impl Importer {
                     Err(e) => self.reject(p, format!("row: refused ({e})")),
                 }
             }
+            services::touch_seen(conn, std::mem::take(&mut self.seen), self.now)?;
             diesel::QueryResult::Ok(())
         })?;
+        Ok(())
+    }
+
+    /// Reads the batch's services already stored, one statement per source.
+    fn prefetch(&mut self, conn: &mut PgConnection, batch: &[Pending]) -> QueryResult<()> {
+        self.existing.clear();
+        let mut by_source: HashMap<&str, Vec<String>> = HashMap::new();
+        for p in batch {
+            if let Parsed::Service(s) = &p.parsed {
+                by_source.entry(&s.source).or_default().push(s.id.clone());
+            }
+        }
+        for (source, ids) in by_source {
+            for row in services::by_source_ids(conn, source, ids)? {
+                if let Some(id) = row.source_id.clone() {
+                    self.existing.insert((row.source.clone(), id), row);
+                }
+            }
+        }
         Ok(())
     }
 
@@ -558,7 +588,7 @@ impl Importer {
         };
         self.sources_seen.insert(s.source.clone());
         let incoming = source_values(s, structure_id);
-        let old = services::by_source_ids(conn, &s.source, vec![s.id.clone()])?.pop();
+        let old = self.existing.remove(&(s.source.clone(), s.id.clone()));
         let now = self.now;
         let Some(old) = old else {
             let mut row = to_row(
@@ -584,7 +614,7 @@ impl Importer {
             return Ok(Ok(()));
         };
         if old.source_values.as_ref() == Some(&incoming) {
-            services::touch_seen(conn, vec![old.id.uuid()], now)?;
+            self.seen.push(old.id.uuid());
             self.report.unchanged += 1;
             return Ok(Ok(()));
         }
