@@ -289,3 +289,54 @@ pub struct ExportPage {
     /// Opaque cursor of the next page, `null` on the last page.
     pub next_cursor: Option<String>,
 }
+
+code_enum! {
+    /// Where an import of the offer stands.
+    pub enum ImportStatus {
+        Queued = "queued",
+        Running = "running",
+        Done = "done",
+        Failed = "failed",
+    }
+}
+
+/// A row of an import file that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+pub struct ImportRejection {
+    /// The file's name.
+    pub file: String,
+    /// 1-based row number in the file (a CSV header is not a row).
+    pub row: u64,
+    /// The row's `id`, when it has one.
+    pub id: Option<String>,
+    /// `field: code` for each problem, `; `-separated (`thematiques[0]: unknown_code`).
+    pub reason: String,
+}
+
+/// An import of data·inclusion's `structures` or `services` file: its progress, then its
+/// report. Counts are exact; `rejected_rows` lists the first 1,000 rejected rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+pub struct OfferImport {
+    pub id: Uuid,
+    pub status: ImportStatus,
+    pub file_name: String,
+    /// Size of the uploaded file, and how much of it was read (the progress).
+    pub bytes: i64,
+    pub bytes_read: i64,
+    /// Rows read so far, and what became of them.
+    pub rows: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    /// Published services of the file's sources that it no longer lists, now `suspended`.
+    pub suspended: i64,
+    pub rejected_rows: Vec<ImportRejection>,
+    /// Why a `failed` import stopped (the file unreadable as a whole).
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}

@@ -25,6 +25,10 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     pub static_dir: Option<PathBuf>,
     pub max_body_bytes: usize,
+    /// Largest offer file an administrator may upload (`POST /services/imports`, 413 beyond).
+    pub import_max_bytes: u64,
+    /// Where uploaded offer files wait for their import job (shared by every runner).
+    pub import_dir: PathBuf,
     /// Read the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
     /// How many trusted proxies append to `X-Forwarded-For`: the client address is the one the
@@ -337,6 +341,10 @@ impl Settings {
                 .unwrap_or_default(),
             static_dir: val("SAS_STATIC_DIR").map(PathBuf::from),
             max_body_bytes: parse(&val, "SAS_MAX_BODY_BYTES", Some(256 * 1024))?,
+            import_max_bytes: parse(&val, "SAS_IMPORT_MAX_BYTES", Some(512 * 1024 * 1024))?,
+            import_dir: val("SAS_IMPORT_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| std::env::temp_dir().join("sas-imports")),
             trust_proxy: parse(&val, "SAS_TRUST_PROXY", Some(false))?,
             trust_proxy_hops: at_least(
                 1,

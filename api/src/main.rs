@@ -6,12 +6,16 @@ use sas_api::clock::SystemClock;
 use sas_api::config::Settings;
 use sas_api::startup::{openapi, Application};
 
-const USAGE: &str = "usage: sas <serve | worker | migrate | openapi [PATH] | seed-demo>
+const USAGE: &str =
+    "usage: sas <serve | worker | migrate | openapi [PATH] | import-offer FILE… | seed-demo>
   serve       run pending migrations, then serve the API (SAS_BIND) and run the jobs
               (unless SAS_JOBS=off)
   worker      run pending migrations, then run the jobs only (as many as wanted)
   migrate     run pending migrations and exit
   openapi     write the OpenAPI document (YAML) to PATH, or stdout
+  import-offer FILE…
+              import data·inclusion structures and services files (JSON or CSV) as one
+              edition, with a progress bar and a report
   seed-demo   create the demo territory (Métropole de Lyon), structures and accounts
               (SAS_ENV=dev only: their password is public)";
 
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
         Some("migrate") => with_settings(|s| sas_api::seed::migrate(&s.database_url)),
         Some("openapi") => write_openapi(args.get(1).map(String::as_str)),
         Some("seed-demo") => seed_demo(),
+        Some("import-offer") if args.len() > 1 => import_offer(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -99,4 +104,58 @@ fn write_openapi(path: Option<&str>) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// `sas import-offer FILE…`: a progress bar on stderr, the report on stdout.
+fn import_offer(files: &[String]) -> Result<(), String> {
+    use diesel::Connection;
+    use std::io::Write;
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    sas_api::seed::migrate(&settings.database_url)?;
+    let mut conn =
+        diesel::PgConnection::establish(&settings.database_url).map_err(|e| e.to_string())?;
+    let files: Vec<std::path::PathBuf> = files.iter().map(Into::into).collect();
+    let bar = |name: &str, read: u64, total: u64| {
+        let share = if total == 0 {
+            1.0
+        } else {
+            read as f64 / total as f64
+        };
+        let filled = (share * 30.0).round() as usize;
+        eprint!(
+            "\r{name} [{}{}] {:>3.0}% {:.1}/{:.1} MiB",
+            "#".repeat(filled.min(30)),
+            "-".repeat(30 - filled.min(30)),
+            share * 100.0,
+            read as f64 / 1048576.0,
+            total as f64 / 1048576.0
+        );
+        if read >= total {
+            eprintln!();
+        }
+        let _ = std::io::stderr().flush();
+    };
+    let report = sas_api::jobs::import::import_files(
+        &mut conn,
+        &files,
+        chrono::Utc::now(),
+        None,
+        Arc::new(bar),
+        &mut |_, _| Ok(()),
+    )
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{} rows: {} created, {} updated, {} unchanged, {} rejected; {} services suspended (missing from this edition)",
+        report.rows, report.created, report.updated, report.unchanged, report.rejected, report.suspended
+    );
+    for r in &report.rejected_rows {
+        println!(
+            "rejected {} row {} ({}): {}",
+            r.file,
+            r.row,
+            r.id.as_deref().unwrap_or("-"),
+            r.reason
+        );
+    }
+    Ok(())
 }

@@ -17,6 +17,7 @@ pub mod cursor;
 pub mod diagnostics;
 pub mod events;
 pub mod idempotency;
+pub mod imports;
 pub mod jobs;
 pub mod journal;
 pub mod login_attempts;

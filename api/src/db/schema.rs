@@ -265,6 +265,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        source -> Nullable<Text>,
+        source_id -> Nullable<Text>,
     }
 }
 
@@ -391,3 +393,26 @@ diesel::allow_tables_to_appear_in_same_query!(
     youth_contact_history,
     youths,
 );
+
+diesel::table! {
+    offer_imports (id) {
+        id -> Uuid,
+        status -> Text,
+        file_name -> Text,
+        file_path -> Nullable<Text>,
+        bytes -> Int8,
+        requested_by -> Nullable<Uuid>,
+        bytes_read -> Int8,
+        rows_read -> Int8,
+        created -> Int8,
+        updated -> Int8,
+        unchanged -> Int8,
+        rejected -> Int8,
+        suspended -> Int8,
+        report -> Jsonb,
+        error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}

@@ -556,3 +556,57 @@ pub fn unknown_zone_codes(conn: &mut PgConnection, codes: Vec<String>) -> QueryR
     );
     Ok(s.load::<U>(conn)?.into_iter().map(|u| u.code).collect())
 }
+
+/// The services of `source` among `ids` (an import's batch), locked for its transaction.
+pub fn by_source_ids(
+    conn: &mut PgConnection,
+    source: &str,
+    ids: Vec<String>,
+) -> QueryResult<Vec<ServiceRow>> {
+    diesel::sql_query(format!(
+        "SELECT {COLUMNS} FROM services WHERE source = $1 AND source_id = ANY($2) FOR UPDATE"
+    ))
+    .bind::<Text, _>(source)
+    .bind::<Array<Text>, _>(ids)
+    .load(conn)
+}
+
+/// Marks the services of `ids` as listed by their source at `at` (an import that found
+/// nothing to change).
+pub fn touch_seen(
+    conn: &mut PgConnection,
+    ids: Vec<uuid::Uuid>,
+    at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::sql_query("UPDATE services SET source_seen_at = $2 WHERE id = ANY($1)")
+        .bind::<Array<SqlUuid>, _>(ids)
+        .bind::<Timestamptz, _>(at)
+        .execute(conn)
+}
+
+#[derive(QueryableByName)]
+pub struct Suspended {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: ServiceId,
+    #[diesel(sql_type = Int4)]
+    pub version: i32,
+}
+
+/// Suspends the published services of `sources` that the edition imported since `since`
+/// did not list (a service missing from a later edition of its source).
+pub fn suspend_missing(
+    conn: &mut PgConnection,
+    sources: Vec<String>,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<Suspended>> {
+    diesel::sql_query(
+        "UPDATE services SET status = 'suspended', version = version + 1, updated_at = $3 \
+         WHERE source = ANY($1) AND status = 'published' \
+         AND (source_seen_at IS NULL OR source_seen_at < $2) RETURNING id, version",
+    )
+    .bind::<Array<Text>, _>(sources)
+    .bind::<Timestamptz, _>(since)
+    .bind::<Timestamptz, _>(now)
+    .load(conn)
+}

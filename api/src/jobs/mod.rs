@@ -23,6 +23,7 @@ use crate::mail::transport::Mailer;
 
 pub mod cleanup;
 pub mod digest;
+pub mod import;
 pub mod mail;
 pub mod runner;
 pub mod webhook;
@@ -119,6 +120,7 @@ pub fn run(
     match kind {
         crate::db::mails::DELIVER => mail::deliver(ctx, conn, payload),
         crate::db::webhooks::DELIVER => webhook::deliver(ctx, conn, payload),
+        crate::db::imports::RUN => import::run_upload(ctx, conn, payload),
         other => Err(JobError::permanent(format!(
             "no handler for job kind {other}"
         ))),
@@ -136,6 +138,12 @@ pub fn parked(conn: &mut PgConnection, kind: &str, payload: &Value) -> diesel::Q
         crate::db::webhooks::DELIVER => {
             if let Some(id) = uuid_of(payload, "delivery_id") {
                 crate::db::webhooks::give_up(conn, id)?;
+            }
+        }
+        crate::db::imports::RUN => {
+            if let Some(id) = uuid_of(payload, "import_id") {
+                let now = chrono::Utc::now();
+                crate::db::imports::finish(conn, id, Some("the import job gave up"), now)?;
             }
         }
         _ => {}

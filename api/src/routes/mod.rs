@@ -71,6 +71,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(referrals::consent_get::consent_record)
         // Before `/services/{id}`, which would take `search` for an id.
         .service(services::search::search)
+        .service(services::imports::create::create)
+        .service(services::imports::get::get)
         .service(services::export::export)
         .service(services::create::create)
         .service(services::list::list)

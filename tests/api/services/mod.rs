@@ -7,6 +7,7 @@ use crate::support::*;
 
 mod editing;
 mod export;
+mod import;
 mod search;
 
 pub const EMPLOI: &str = "trouver-un-emploi--repondre-a-des-offres-demploi";

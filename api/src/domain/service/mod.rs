@@ -6,6 +6,7 @@ use api_types::{FieldError, ModeAccueil, ServiceInput};
 use crate::domain::{text, vocab};
 
 pub mod geo;
+pub mod import;
 pub mod lifecycle;
 pub mod zone;
 

@@ -17,6 +17,7 @@ pub mod archive;
 pub mod create;
 pub mod export;
 pub mod get;
+pub mod imports;
 pub mod list;
 pub mod publish;
 pub mod search;
