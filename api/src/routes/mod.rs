@@ -71,8 +71,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(referrals::consent_get::consent_record)
         // Before `/services/{id}`, which would take `search` for an id.
         .service(services::search::search)
-        .service(services::imports::create::create)
-        .service(services::imports::get::get)
+        .service(services::imports::create::create_import)
+        .service(services::imports::get::get_import)
         .service(services::export::export)
         .service(services::create::create)
         .service(services::list::list)

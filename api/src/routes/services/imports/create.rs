@@ -53,7 +53,7 @@ pub struct ImportParams {
     )
 )]
 #[post("/services/imports")]
-pub async fn create(
+pub async fn create_import(
     state: web::Data<AppState>,
     Authorized(admin): AdminOnly,
     req: HttpRequest,

@@ -20,7 +20,7 @@ use crate::state::AppState;
     )
 )]
 #[get("/services/imports/{id}")]
-pub async fn get(
+pub async fn get_import(
     state: web::Data<AppState>,
     Authorized(_admin): AdminOnly,
     id: web::Path<Uuid>,
