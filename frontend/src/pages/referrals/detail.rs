@@ -11,6 +11,7 @@ use crate::pages::referrals::actions::ActionsPanel;
 use crate::pages::referrals::attempts::ContactPanel;
 use crate::pages::referrals::contact_edit::ContactEdit;
 use crate::pages::referrals::diagnostic_form::DiagnosticPanel;
+use crate::pages::referrals::matches::MatchesPanel;
 use crate::pages::referrals::requests::RequestsPanel;
 use crate::pages::referrals::youth_name;
 use crate::pages::PageTitle;
@@ -170,6 +171,8 @@ pub fn referral_page(p: &ReferralProps) -> Html {
                     }
                     if shows_diagnostic {
                         <DiagnosticPanel referral_id={r.id} />
+                        // The relay step passes `on_relay` here to show its "Relayer" button.
+                        <MatchesPanel referral_id={r.id} version={r.version} />
                     }
                     <RequestsPanel referral_id={r.id} can_answer={!counsellor} version={r.version + i32::try_from(r.open_prescriber_requests).unwrap_or(0)} onchange={refresh.clone()} />
                     if !counsellor {
