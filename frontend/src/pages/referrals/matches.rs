@@ -192,7 +192,7 @@ fn match_card(p: &CardProps) -> Html {
                     { for missed.iter().map(|c| html! { <li class="sas-criterion sas-criterion--missed"><span aria-hidden="true">{ "✗ " }</span>{ c.text.clone() }</li> }) }
                 </ul>
             }
-            <div class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+            <div class="sas-match__actions">
                 // Slot of the relay step: its "Relayer" button, when the page gives `on_relay`.
                 if let Some(relay) = &p.on_relay {
                     <button type="button" class="fr-btn fr-btn--sm" onclick={{ let (relay, sid) = (relay.clone(), s.id); Callback::from(move |_: MouseEvent| relay.emit(sid)) }}>{ "Relayer" }</button>
