@@ -17,7 +17,7 @@ if (!existsSync(dist)) {
 // Keep in step with the markup of src/components and src/pages.
 const COMPONENTS = [
   'link', 'button', 'form', 'input', 'select', 'checkbox', 'radio', 'segmented', 'alert',
-  'badge', 'tag', 'callout', 'breadcrumb', 'skiplink', 'modal', 'navigation',
+  'upload', 'badge', 'tag', 'callout', 'breadcrumb', 'skiplink', 'modal', 'navigation',
   'logo', 'header', 'footer',
 ];
 const files = ['core/core.main.min.css', ...COMPONENTS.map((c) => {

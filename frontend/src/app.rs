@@ -53,6 +53,8 @@ pub enum Route {
     User { id: String },
     #[at("/admin/taches")]
     Jobs,
+    #[at("/admin/imports")]
+    Imports,
     #[at("/admin/webhooks")]
     Webhooks,
     #[at("/annuaire")]
@@ -89,6 +91,7 @@ impl Route {
             | Route::NewUser
             | Route::User { .. }
             | Route::Jobs
+            | Route::Imports
             | Route::Webhooks => Some(Area::Admin),
             Route::Notifications => Some(Area::Account),
             Route::Home
@@ -256,6 +259,7 @@ fn render(route: Route) -> Html {
         Route::Invitation => html! { <pages::auth::link::SetPassword invitation=true /> },
         Route::Notifications => html! { <pages::me::notifications::MyNotifications /> },
         Route::Jobs => html! { <pages::admin::jobs::Jobs /> },
+        Route::Imports => html! { <pages::admin::imports::Imports /> },
         Route::Webhooks => html! { <pages::admin::webhooks::Webhooks /> },
         Route::Referrals => html! { <pages::referrals::list::MyReferrals /> },
         Route::NewReferral => html! { <pages::referrals::new::NewReferral /> },

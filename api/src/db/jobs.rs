@@ -1,7 +1,7 @@
 //! The job tables: one-off jobs (`jobs`, claimed with `FOR UPDATE SKIP LOCKED`) and periodic
 //! schedules (`job_schedules`, claimed by a conditional `UPDATE … WHERE next_run_at <= now`).
 //! Times are the injected clock's, passed in. The runner is `jobs::runner`.
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use serde_json::Value;
@@ -47,18 +47,19 @@ pub struct Claimed {
     pub max_attempts: i32,
 }
 
-/// Claims up to `limit` due jobs for `runner` (leased until `now + lease`): rows another runner
-/// holds are skipped, so no job is claimed twice.
+/// Claims up to `limit` due jobs for `runner`, each leased until `now` plus its kind's lease
+/// (`domain::jobs::lease`): rows another runner holds are skipped, so no job is claimed twice.
 pub fn claim(
     conn: &mut PgConnection,
     runner: &str,
     now: DateTime<Utc>,
-    lease: Duration,
     limit: i64,
 ) -> QueryResult<Vec<Claimed>> {
+    use crate::domain::jobs::{lease, LONG_LEASE_KINDS};
+    let long: Vec<String> = LONG_LEASE_KINDS.iter().map(|k| k.to_string()).collect();
     diesel::sql_query(
         "UPDATE jobs j SET state = 'running', attempts = j.attempts + 1, locked_by = $1, \
-         locked_until = $3 \
+         locked_until = CASE WHEN j.kind = ANY($5) THEN $6 ELSE $3 END \
          FROM (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $2 \
                ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) due \
          WHERE j.id = due.id \
@@ -66,9 +67,31 @@ pub fn claim(
     )
     .bind::<Text, _>(runner)
     .bind::<Timestamptz, _>(now)
-    .bind::<Timestamptz, _>(now + lease)
+    .bind::<Timestamptz, _>(now + lease(""))
     .bind::<BigInt, _>(limit)
+    .bind::<diesel::sql_types::Array<Text>, _>(long)
+    .bind::<Timestamptz, _>(now + lease(LONG_LEASE_KINDS[0]))
     .load(conn)
+}
+
+/// The running job of `kind` whose payload's `key` is `value` is still at work: its lease
+/// runs until `until` (a long import renews it after each batch).
+pub fn renew_lease(
+    conn: &mut PgConnection,
+    kind: &str,
+    key: &str,
+    value: &str,
+    until: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE jobs SET locked_until = $4 WHERE kind = $1 AND state = 'running' \
+         AND payload ->> $2 = $3 AND locked_until < $4",
+    )
+    .bind::<Text, _>(kind)
+    .bind::<Text, _>(key)
+    .bind::<Text, _>(value)
+    .bind::<Timestamptz, _>(until)
+    .execute(conn)
 }
 
 /// Jobs whose runner vanished (lease over) are queued again; returns how many.

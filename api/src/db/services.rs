@@ -108,6 +108,69 @@ pub struct ServiceRow {
     pub version: i32,
 }
 
+impl ServiceRow {
+    /// A new draft of `b` for `structure` at `position` (the one constructor: the editor's
+    /// writes and the import start from it and keep what they carry over).
+    pub fn from_input(
+        b: api_types::ServiceInput,
+        structure: StructureId,
+        position: Option<(f64, f64)>,
+        now: DateTime<Utc>,
+    ) -> ServiceRow {
+        ServiceRow {
+            id: ServiceId::new(),
+            structure_id: structure,
+            source: String::new(),
+            source_id: None,
+            nom: b.nom,
+            description: b.description,
+            lien_source: b.lien_source,
+            type_: b.type_,
+            thematiques: b.thematiques,
+            frais: b.frais,
+            frais_precisions: b.frais_precisions,
+            publics: b.publics,
+            publics_precisions: b.publics_precisions,
+            conditions_acces: b.conditions_acces,
+            adresse: b.adresse,
+            complement_adresse: b.complement_adresse,
+            code_postal: b.code_postal,
+            commune_insee: b.code_insee,
+            telephone: b.telephone,
+            courriel: b.courriel,
+            modes_accueil: b
+                .modes_accueil
+                .iter()
+                .map(|m| m.as_str().to_string())
+                .collect(),
+            zone_eligibilite: b.zone_eligibilite,
+            contact_nom_prenom: b.contact_nom_prenom,
+            lien_mobilisation: b.lien_mobilisation,
+            modes_mobilisation: b.modes_mobilisation,
+            mobilisable_par: b.mobilisable_par,
+            mobilisation_precisions: b.mobilisation_precisions,
+            volume_horaire_hebdomadaire: b.volume_horaire_hebdomadaire,
+            nombre_semaines: b.nombre_semaines,
+            horaires_accueil: b.horaires_accueil,
+            latitude: position.map(|p| p.0),
+            longitude: position.map(|p| p.1),
+            age_min: b.age_min,
+            age_max: b.age_max,
+            places_available: None,
+            places_maximum: None,
+            places_updated_at: None,
+            status: ServiceStatus::Draft,
+            date_maj: now.date_naive(),
+            source_values: None,
+            locally_edited: Vec::new(),
+            source_seen_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}
+
 /// A service with the name of its structure.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct WithStructure {
@@ -172,6 +235,30 @@ fn bind_row<'a>(
         .bind::<Int4, _>(&r.version)
 }
 
+/// Inserts `rows` in one statement (an import's new services of a batch): 45 parameters a
+/// row, so up to 1,400 rows fit Postgres's 65,535.
+pub fn insert_many(conn: &mut PgConnection, rows: &[ServiceRow]) -> QueryResult<usize> {
+    use std::fmt::Write as _;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let n = COLUMNS.split(',').count();
+    let mut sql = format!("INSERT INTO services ({COLUMNS}) VALUES ");
+    for i in 0..rows.len() {
+        sql.push_str(if i == 0 { "(" } else { ", (" });
+        for k in 1..=n {
+            let sep = if k == 1 { "" } else { ", " };
+            let _ = write!(sql, "{sep}${}", i * n + k);
+        }
+        sql.push(')');
+    }
+    let mut q = diesel::sql_query(sql).into_boxed();
+    for r in rows {
+        q = bind_row(q, r);
+    }
+    q.execute(conn)
+}
+
 pub fn insert(conn: &mut PgConnection, row: &ServiceRow) -> QueryResult<ServiceRow> {
     let q = diesel::sql_query(format!(
         "INSERT INTO services ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45) RETURNING {COLUMNS}"
@@ -180,14 +267,16 @@ pub fn insert(conn: &mut PgConnection, row: &ServiceRow) -> QueryResult<ServiceR
     bind_row(q, row).get_result(conn)
 }
 
-/// Saves `row` if its version is still `expected` (the row carries the next version).
+/// Saves `row` if its version is still `expected` (the row carries the next version). Any
+/// such write ends a suspension by an import (`suspended_missing`): the status is then the
+/// writer's.
 pub fn update(
     conn: &mut PgConnection,
     row: &ServiceRow,
     expected: i32,
 ) -> QueryResult<Option<ServiceRow>> {
     let q = diesel::sql_query(format!(
-        "UPDATE services SET structure_id = $2, source = $3, source_id = $4, nom = $5, description = $6, lien_source = $7, type = $8, thematiques = $9, frais = $10, frais_precisions = $11, publics = $12, publics_precisions = $13, conditions_acces = $14, adresse = $15, complement_adresse = $16, code_postal = $17, commune_insee = $18, telephone = $19, courriel = $20, modes_accueil = $21, zone_eligibilite = $22, contact_nom_prenom = $23, lien_mobilisation = $24, modes_mobilisation = $25, mobilisable_par = $26, mobilisation_precisions = $27, volume_horaire_hebdomadaire = $28, nombre_semaines = $29, horaires_accueil = $30, latitude = $31, longitude = $32, age_min = $33, age_max = $34, places_available = $35, places_maximum = $36, places_updated_at = $37, status = $38, date_maj = $39, source_values = $40, locally_edited = $41, source_seen_at = $42, created_at = $43, updated_at = $44, version = $45 WHERE id = $1 AND version = $46 RETURNING {COLUMNS}"
+        "UPDATE services SET structure_id = $2, source = $3, source_id = $4, nom = $5, description = $6, lien_source = $7, type = $8, thematiques = $9, frais = $10, frais_precisions = $11, publics = $12, publics_precisions = $13, conditions_acces = $14, adresse = $15, complement_adresse = $16, code_postal = $17, commune_insee = $18, telephone = $19, courriel = $20, modes_accueil = $21, zone_eligibilite = $22, contact_nom_prenom = $23, lien_mobilisation = $24, modes_mobilisation = $25, mobilisable_par = $26, mobilisation_precisions = $27, volume_horaire_hebdomadaire = $28, nombre_semaines = $29, horaires_accueil = $30, latitude = $31, longitude = $32, age_min = $33, age_max = $34, places_available = $35, places_maximum = $36, places_updated_at = $37, status = $38, date_maj = $39, source_values = $40, locally_edited = $41, source_seen_at = $42, created_at = $43, updated_at = $44, version = $45, suspended_missing = false WHERE id = $1 AND version = $46 RETURNING {COLUMNS}"
     ))
     .into_boxed();
     bind_row(q, row)
@@ -270,6 +359,31 @@ pub fn record(conn: &mut PgConnection, e: &EventDraft) -> QueryResult<()> {
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Records `events` in one statement.
+pub fn record_many(conn: &mut PgConnection, events: &[EventDraft]) -> QueryResult<usize> {
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let values: Vec<_> = events
+        .iter()
+        .map(|e| {
+            (
+                service_events::service_id.eq(e.service),
+                service_events::kind.eq(e.kind),
+                service_events::from_status.eq(e.from.map(|s| s.as_str())),
+                service_events::to_status.eq(e.to.as_str()),
+                service_events::actor_user_id.eq(e.user),
+                service_events::actor_client_id.eq(e.client),
+                service_events::occurred_at.eq(e.at),
+                service_events::version.eq(e.version),
+            )
+        })
+        .collect();
+    diesel::insert_into(service_events::table)
+        .values(values)
+        .execute(conn)
 }
 
 /// What the public search asks (already checked by the route).
@@ -582,6 +696,25 @@ pub fn by_source_ids(
     .load(conn)
 }
 
+/// Among `ids`, the services an import suspended because their source stopped listing them
+/// (and nobody changed since): those a later edition that lists them again publishes again.
+pub fn suspended_missing(
+    conn: &mut PgConnection,
+    ids: Vec<uuid::Uuid>,
+) -> QueryResult<Vec<uuid::Uuid>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = SqlUuid)]
+        id: uuid::Uuid,
+    }
+    let rows: Vec<Id> = diesel::sql_query(
+        "SELECT id FROM services WHERE id = ANY($1) AND status = 'suspended' AND suspended_missing",
+    )
+    .bind::<Array<SqlUuid>, _>(ids)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
 /// Marks the services of `ids` as listed by their source at `at` (an import that found
 /// nothing to change).
 pub fn touch_seen(
@@ -612,7 +745,8 @@ pub fn suspend_missing(
     now: DateTime<Utc>,
 ) -> QueryResult<Vec<Suspended>> {
     diesel::sql_query(
-        "UPDATE services SET status = 'suspended', version = version + 1, updated_at = $3 \
+        "UPDATE services SET status = 'suspended', suspended_missing = true, \
+         version = version + 1, updated_at = $3 \
          WHERE source = ANY($1) AND status = 'published' \
          AND (source_seen_at IS NULL OR source_seen_at < $2) RETURNING id, version",
     )

@@ -9,6 +9,23 @@ pub const MAX_RETRY_SECONDS: i64 = 6 * 3600;
 /// Attempts before a job is parked, unless its kind says otherwise.
 pub const DEFAULT_MAX_ATTEMPTS: i32 = 8;
 
+/// How long a claimed job is its runner's: past it, another runner takes it again (the
+/// first one is taken for dead).
+pub const LEASE_MINUTES: i64 = 5;
+/// Kinds whose one attempt may take longer than [`LEASE_MINUTES`] (an import of a large
+/// file): leased for [`LONG_LEASE_MINUTES`], and the job renews its lease as it goes.
+pub const LONG_LEASE_KINDS: &[&str] = &["offer.import"];
+pub const LONG_LEASE_MINUTES: i64 = 30;
+
+/// The lease of a job of `kind`.
+pub fn lease(kind: &str) -> Duration {
+    if LONG_LEASE_KINDS.contains(&kind) {
+        Duration::minutes(LONG_LEASE_MINUTES)
+    } else {
+        Duration::minutes(LEASE_MINUTES)
+    }
+}
+
 /// How a failed attempt went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
@@ -60,6 +77,14 @@ pub fn error_text(e: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_import_is_leased_longer_than_other_jobs() {
+        assert_eq!(lease("offer.import"), Duration::minutes(30));
+        for kind in ["mail.deliver", "webhook.deliver", "anything"] {
+            assert_eq!(lease(kind), Duration::minutes(5), "{kind}");
+        }
+    }
+
     use super::*;
 
     fn t0() -> DateTime<Utc> {

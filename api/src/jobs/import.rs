@@ -20,7 +20,7 @@ use crate::db::services::{self, EventDraft, ServiceRow};
 use crate::db::structures::{self, StructureRow};
 use crate::domain::service as service_rules;
 use crate::domain::service::import::{self as rules, FileKind, ServiceRecord, StructureRecord};
-use crate::ids::{ServiceId, StructureId};
+use crate::ids::StructureId;
 
 /// Rows per transaction.
 const BATCH: usize = 500;
@@ -252,6 +252,13 @@ pub struct Importer {
     existing: HashMap<(String, String), ServiceRow>,
     /// The batch's unchanged services, marked seen in one statement.
     seen: Vec<Uuid>,
+    /// The batch's services an earlier import suspended as missing: listed again, they are
+    /// published again (a service its owner suspended stays suspended).
+    returning: HashSet<Uuid>,
+    /// While a batch is written whole: its new services, inserted in one statement at its
+    /// end (row by row, after a refusal, each is inserted at once).
+    deferred: bool,
+    new_rows: Vec<ServiceRow>,
     pub report: Report,
 }
 
@@ -281,6 +288,9 @@ impl Importer {
             sources_seen: BTreeSet::new(),
             existing: HashMap::new(),
             seen: Vec::new(),
+            returning: HashSet::new(),
+            deferred: false,
+            new_rows: Vec::new(),
             report: Report::default(),
         })
     }
@@ -376,6 +386,7 @@ impl Importer {
             return Ok(());
         }
         let saved = (self.report.clone(), self.structures.clone());
+        self.deferred = true;
         let whole = conn.transaction(|conn| {
             self.prefetch(conn, &batch)?;
             for p in &batch {
@@ -383,6 +394,7 @@ impl Importer {
                     self.reject(p, reason);
                 }
             }
+            self.insert_new(conn)?;
             services::touch_seen(conn, std::mem::take(&mut self.seen), self.now)?;
             diesel::QueryResult::Ok(())
         });
@@ -391,6 +403,8 @@ impl Importer {
         }
         (self.report, self.structures) = saved;
         self.seen.clear();
+        self.new_rows.clear();
+        self.deferred = false;
         conn.transaction(|conn| {
             self.prefetch(conn, &batch)?;
             for p in &batch {
@@ -404,6 +418,18 @@ impl Importer {
             services::touch_seen(conn, std::mem::take(&mut self.seen), self.now)?;
             diesel::QueryResult::Ok(())
         })?;
+        Ok(())
+    }
+
+    /// The batch's new services and their events, one statement each.
+    fn insert_new(&mut self, conn: &mut PgConnection) -> QueryResult<()> {
+        let rows = std::mem::take(&mut self.new_rows);
+        services::insert_many(conn, &rows)?;
+        let events: Vec<EventDraft> = rows
+            .iter()
+            .map(|r| self.event(r, "created", None))
+            .collect();
+        services::record_many(conn, &events)?;
         Ok(())
     }
 
@@ -423,6 +449,19 @@ impl Importer {
                 }
             }
         }
+        let suspended: Vec<Uuid> = self
+            .existing
+            .values()
+            .filter(|r| r.status == ServiceStatus::Suspended)
+            .map(|r| r.id.uuid())
+            .collect();
+        self.returning = if suspended.is_empty() {
+            HashSet::new()
+        } else {
+            services::suspended_missing(conn, suspended)?
+                .into_iter()
+                .collect()
+        };
         Ok(())
     }
 
@@ -608,12 +647,17 @@ impl Importer {
             if publishable {
                 row.status = ServiceStatus::Published;
             }
-            let row = services::insert(conn, &row)?;
-            services::record(conn, &self.event(&row, "created", None))?;
+            if self.deferred {
+                self.new_rows.push(row);
+            } else {
+                let row = services::insert(conn, &row)?;
+                services::record(conn, &self.event(&row, "created", None))?;
+            }
             self.report.created += 1;
             return Ok(Ok(()));
         };
-        if old.source_values.as_ref() == Some(&incoming) {
+        let returning = self.returning.contains(&old.id.uuid());
+        if old.source_values.as_ref() == Some(&incoming) && !returning {
             self.seen.push(old.id.uuid());
             self.report.unchanged += 1;
             return Ok(Ok(()));
@@ -640,6 +684,12 @@ impl Importer {
         row.source = old.source.clone();
         row.source_id = old.source_id.clone();
         row.status = old.status;
+        if returning
+            && service_rules::publication_gaps(&input.modes_accueil, row.latitude.is_some())
+                .is_empty()
+        {
+            row.status = ServiceStatus::Published;
+        }
         row.places_available = old.places_available;
         row.places_maximum = old.places_maximum;
         row.places_updated_at = old.places_updated_at;
@@ -734,58 +784,7 @@ fn to_row(
     position: Option<(f64, f64)>,
     now: DateTime<Utc>,
 ) -> ServiceRow {
-    let b = b.clone();
-    ServiceRow {
-        id: ServiceId::new(),
-        structure_id: StructureId(structure),
-        source: String::new(),
-        source_id: None,
-        nom: b.nom,
-        description: b.description,
-        lien_source: b.lien_source,
-        type_: b.type_,
-        thematiques: b.thematiques,
-        frais: b.frais,
-        frais_precisions: b.frais_precisions,
-        publics: b.publics,
-        publics_precisions: b.publics_precisions,
-        conditions_acces: b.conditions_acces,
-        adresse: b.adresse,
-        complement_adresse: b.complement_adresse,
-        code_postal: b.code_postal,
-        commune_insee: b.code_insee,
-        telephone: b.telephone,
-        courriel: b.courriel,
-        modes_accueil: b
-            .modes_accueil
-            .iter()
-            .map(|m| m.as_str().to_string())
-            .collect(),
-        zone_eligibilite: b.zone_eligibilite,
-        contact_nom_prenom: b.contact_nom_prenom,
-        lien_mobilisation: b.lien_mobilisation,
-        modes_mobilisation: b.modes_mobilisation,
-        mobilisable_par: b.mobilisable_par,
-        mobilisation_precisions: b.mobilisation_precisions,
-        volume_horaire_hebdomadaire: b.volume_horaire_hebdomadaire,
-        nombre_semaines: b.nombre_semaines,
-        horaires_accueil: b.horaires_accueil,
-        latitude: position.map(|p| p.0),
-        longitude: position.map(|p| p.1),
-        age_min: b.age_min,
-        age_max: b.age_max,
-        places_available: None,
-        places_maximum: None,
-        places_updated_at: None,
-        status: ServiceStatus::Draft,
-        date_maj: now.date_naive(),
-        source_values: None,
-        locally_edited: Vec::new(),
-        source_seen_at: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    }
+    ServiceRow::from_input(b.clone(), StructureId(structure), position, now)
 }
 
 /// Told `(file, bytes_read, bytes_total)` as an import reads.
@@ -852,7 +851,17 @@ pub fn run_upload(
         seen.store(n, std::sync::atomic::Ordering::Relaxed);
     });
     let name = row.file_name.clone();
+    let clock = ctx.clock.clone();
+    let id_text = id.to_string();
     let mut save = |conn: &mut PgConnection, r: &Report| -> Result<(), ImportError> {
+        // Still at work: no other runner takes the job while it progresses, however long.
+        crate::db::jobs::renew_lease(
+            conn,
+            imports::RUN,
+            "import_id",
+            &id_text,
+            clock.now() + crate::domain::jobs::lease(imports::RUN),
+        )?;
         let listed = serde_json::to_value(
             r.rejected_rows
                 .iter()

@@ -12,6 +12,7 @@
 //!   is idempotent over database state (its effects carry unique keys too).
 //!
 //! Time is the injected clock's; rules are `domain::jobs`, `domain::notifications`.
+use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use serde_json::Value;
 
@@ -127,8 +128,14 @@ pub fn run(
     }
 }
 
-/// A job was parked: its effect's row says so (a mail `failed`, a delivery `failed`).
-pub fn parked(conn: &mut PgConnection, kind: &str, payload: &Value) -> diesel::QueryResult<()> {
+/// A job was parked at `now` (the runner's clock): its effect's row says so (a mail
+/// `failed`, a delivery `failed`, an import `failed`).
+pub fn parked(
+    conn: &mut PgConnection,
+    kind: &str,
+    payload: &Value,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
     match kind {
         crate::db::mails::DELIVER => {
             if let Some(id) = uuid_of(payload, "mail_id") {
@@ -142,7 +149,6 @@ pub fn parked(conn: &mut PgConnection, kind: &str, payload: &Value) -> diesel::Q
         }
         crate::db::imports::RUN => {
             if let Some(id) = uuid_of(payload, "import_id") {
-                let now = chrono::Utc::now();
                 crate::db::imports::finish(conn, id, Some("the import job gave up"), now)?;
             }
         }

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration as StdDuration;
 
-use chrono::Duration;
 use rand::RngCore;
 
 use super::{parked, run, Context, SCHEDULES};
@@ -14,8 +13,6 @@ use crate::domain::jobs::{after_failure, error_text, AfterFailure};
 
 /// How many jobs one claim takes.
 pub const BATCH: i64 = 20;
-/// How long a claimed job is this runner's; past it, another runner may take it again.
-pub const LEASE_MINUTES: i64 = 5;
 
 pub struct Runner {
     ctx: Context,
@@ -77,8 +74,7 @@ impl Runner {
             }
         }
         jobs::requeue_expired(conn, now).map_err(|e| e.to_string())?;
-        let claimed = jobs::claim(conn, &self.id, now, Duration::minutes(LEASE_MINUTES), BATCH)
-            .map_err(|e| e.to_string())?;
+        let claimed = jobs::claim(conn, &self.id, now, BATCH).map_err(|e| e.to_string())?;
         for job in claimed {
             let result = run(&self.ctx, conn, &job.kind, &job.payload);
             let now = self.ctx.clock.now();
@@ -97,7 +93,8 @@ impl Runner {
                             log::warn!("job {} ({}) parked: {msg}", job.id, job.kind);
                             jobs::failed(conn, job.id, &self.id, None, &msg, now)
                                 .map_err(|e| e.to_string())?;
-                            parked(conn, &job.kind, &job.payload).map_err(|e| e.to_string())?;
+                            parked(conn, &job.kind, &job.payload, now)
+                                .map_err(|e| e.to_string())?;
                         }
                     }
                 }

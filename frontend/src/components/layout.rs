@@ -48,6 +48,7 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
             (Route::Structures, "Structures"),
             (Route::Users, "Comptes"),
             (Route::Jobs, "Tâches"),
+            (Route::Imports, "Import de l’offre"),
             (Route::Webhooks, "Webhooks"),
         ],
     }

@@ -26,6 +26,8 @@ pub enum ApiError {
     },
     /// Another 400 (a bug of the app, or an unknown parameter).
     BadRequest { code: String },
+    /// 413: the upload is larger than the API accepts.
+    TooLarge,
     /// 429: too many attempts.
     TooManyRequests { retry_after: Option<u64> },
     /// 503: database unavailable.
@@ -53,6 +55,7 @@ impl ApiError {
             404 => ApiError::NotFound,
             409 => ApiError::Conflict { code },
             412 => ApiError::Stale,
+            413 => ApiError::TooLarge,
             422 => ApiError::Validation { code, fields },
             428 => ApiError::Stale,
             429 => ApiError::TooManyRequests { retry_after },
@@ -100,6 +103,9 @@ impl ApiError {
                 "La demande n’a pas été comprise par le service (champ inconnu).".into()
             }
             ApiError::BadRequest { .. } => "La demande n’a pas été comprise par le service.".into(),
+            ApiError::TooLarge => "Ce fichier est trop volumineux pour le service : \
+                                   découpez-le ou demandez à l’exploitant de relever la limite."
+                .into(),
             ApiError::TooManyRequests { retry_after } => match retry_after {
                 Some(s) if *s >= 60 => format!(
                     "Trop de tentatives. Réessayez dans {} minutes.",
@@ -150,6 +156,9 @@ fn conflict_message(code: &str) -> &'static str {
         "already_resumed" => "Ce parcours a déjà été repris.",
         "not_resumable" => "Un dossier saisi par erreur ne se reprend pas.",
         "already_answered" => "Cette demande a déjà reçu une réponse.",
+        "import_running" => {
+            "Un import est déjà en attente ou en cours : attendez son rapport avant d’en lancer un autre."
+        }
         _ => "Cette action n’est plus possible dans l’état actuel du dossier.",
     }
 }
@@ -286,6 +295,17 @@ mod tests {
                 code: "unknown_parameter".into()
             }
         );
+    }
+
+    #[test]
+    fn an_upload_refused_is_told_in_plain_french() {
+        let e = ApiError::from_response(413, "", None);
+        assert_eq!(e, ApiError::TooLarge);
+        assert!(e.message().starts_with("Ce fichier est trop volumineux"));
+        let busy = r#"{"type":"x","title":"x","status":409,"detail":"x","code":"import_running"}"#;
+        assert!(ApiError::from_response(409, busy, None)
+            .message()
+            .starts_with("Un import est déjà en attente ou en cours"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod format;
 pub mod labels;
 pub mod list;
 pub mod offer;
+pub mod offer_import;
 pub mod orient;
 pub mod password;
 pub mod query;

@@ -3,6 +3,7 @@
 use api_types::{Eligibility, ModeAccueil, ServiceResult};
 use serde::{Deserialize, Serialize};
 
+use crate::logic::form::{Errors, FormField, FormModel};
 use crate::logic::query::with_query;
 
 /// A search of the directory, as the page's query string holds it (`/annuaire?commune=…`).
@@ -154,6 +155,67 @@ mod tests {
     }
 }
 
+/// The fields of the service editor, in page order (each one's DOM `id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ServiceField {
+    Nom,
+    Description,
+    Type,
+    Thematiques,
+    Commune,
+    Modes,
+    Zone,
+    AgeMin,
+    AgeMax,
+    Places,
+    PlacesMax,
+    Telephone,
+    Courriel,
+    Form,
+}
+
+impl FormField for ServiceField {
+    fn id(self) -> &'static str {
+        use ServiceField::*;
+        match self {
+            Nom => "service-nom",
+            Description => "service-description",
+            Type => "service-type",
+            Thematiques => "service-thematiques",
+            Commune => "service-commune",
+            Modes => "service-modes",
+            Zone => "service-zone",
+            AgeMin => "service-age-min",
+            AgeMax => "service-age-max",
+            Places => "service-places",
+            PlacesMax => "service-places-max",
+            Telephone => "service-telephone",
+            Courriel => "service-courriel",
+            Form => "formulaire-service",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        use ServiceField::*;
+        match self {
+            Nom => "Nom du service",
+            Description => "Description",
+            Type => "Type de service",
+            Thematiques => "Thématiques",
+            Commune => "Commune du lieu d’accueil",
+            Modes => "Modes d’accueil",
+            Zone => "Zone d’éligibilité",
+            AgeMin => "Âge minimum",
+            AgeMax => "Âge maximum",
+            Places => "Places disponibles",
+            PlacesMax => "Places en tout",
+            Telephone => "Téléphone",
+            Courriel => "Courriel",
+            Form => "Service",
+        }
+    }
+}
+
 /// The service editor's values, as text fields hold them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceForm {
@@ -266,6 +328,71 @@ impl ServiceForm {
     }
 }
 
+/// The editor's own checks mirror the API's simplest rules (required name and description,
+/// ages and places in order); the others come back from the API onto their fields.
+impl FormModel for ServiceForm {
+    type Field = ServiceField;
+    type Context = ();
+
+    fn validate(&self, _: &()) -> Errors<ServiceField> {
+        let mut e = Errors::new();
+        if self.nom.trim().is_empty() {
+            e.add(ServiceField::Nom, field_message("required"));
+        }
+        if self.description.trim().is_empty() {
+            e.add(ServiceField::Description, field_message("required"));
+        }
+        if let (Some(a), Some(b)) = (num(&self.age_min), num(&self.age_max)) {
+            if a > b {
+                e.add(ServiceField::AgeMin, field_message("age_range"));
+            }
+        }
+        if let (Some(a), Some(m)) = (num(&self.places_available), num(&self.places_maximum)) {
+            if a > m {
+                e.add(ServiceField::Places, field_message("above_maximum"));
+            }
+        }
+        e
+    }
+
+    fn api_error(e: &api_types::FieldError) -> (ServiceField, String) {
+        use ServiceField::*;
+        let name = e.field.split(['[', '.']).next().unwrap_or_default();
+        let field = match name {
+            "nom" => Nom,
+            "description" => Description,
+            "type" => Type,
+            "thematiques" => Thematiques,
+            "code_insee" => Commune,
+            "modes_accueil" => Modes,
+            "zone_eligibilite" => Zone,
+            "age_min" => AgeMin,
+            "age_max" => AgeMax,
+            "capacity" if e.field.ends_with("maximum") => PlacesMax,
+            "capacity" => Places,
+            "telephone" => Telephone,
+            "courriel" => Courriel,
+            _ => Form,
+        };
+        (field, field_message(&e.code).to_string())
+    }
+}
+
+impl ServiceForm {
+    /// The request body when the editor's checks pass, keeping the other fields of `base`.
+    pub fn checked(
+        &self,
+        base: Option<&api_types::Service>,
+    ) -> Result<api_types::ServiceInput, Errors<ServiceField>> {
+        let e = self.validate(&());
+        if e.is_empty() {
+            Ok(self.to_request(base))
+        } else {
+            Err(e)
+        }
+    }
+}
+
 /// The label of a publication status.
 pub fn status(s: api_types::ServiceStatus) -> &'static str {
     match s {
@@ -322,6 +449,62 @@ mod form_tests {
         );
         assert!(ServiceForm::default().to_request(None).capacity.is_none());
         assert_eq!(actions(api_types::ServiceStatus::Archived), &[]);
+    }
+    #[test]
+    fn the_editor_checks_what_it_can_and_places_the_api_errors() {
+        let e = ServiceForm::default().validate(&());
+        assert_eq!(e.get(ServiceField::Nom), Some("Ce champ est obligatoire."));
+        assert_eq!(
+            e.get(ServiceField::Description),
+            Some("Ce champ est obligatoire.")
+        );
+        let f = ServiceForm {
+            nom: "Atelier".into(),
+            description: "Un atelier.".into(),
+            age_min: "20".into(),
+            age_max: "18".into(),
+            places_available: "5".into(),
+            places_maximum: "3".into(),
+            ..ServiceForm::default()
+        };
+        let e = f.checked(None).unwrap_err();
+        assert_eq!(
+            e.iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            vec![ServiceField::AgeMin, ServiceField::Places]
+        );
+        let ok = ServiceForm {
+            age_max: "25".into(),
+            places_maximum: "8".into(),
+            ..f
+        };
+        assert_eq!(ok.checked(None).unwrap().age_min, Some(20));
+        let api = |field: &str, code: &str| {
+            ServiceForm::api_error(&api_types::FieldError::new(field, code, ""))
+        };
+        assert_eq!(
+            api("zone_eligibilite[1]", "unknown_zone").0,
+            ServiceField::Zone
+        );
+        assert_eq!(
+            api("thematiques[0]", "unknown_code").0,
+            ServiceField::Thematiques
+        );
+        assert_eq!(
+            api("code_insee", "unknown_commune").0,
+            ServiceField::Commune
+        );
+        assert_eq!(
+            api("capacity.available", "above_maximum").0,
+            ServiceField::Places
+        );
+        assert_eq!(
+            api("capacity.maximum", "out_of_range").0,
+            ServiceField::PlacesMax
+        );
+        assert_eq!(
+            api("structure_id", "unknown_structure").0,
+            ServiceField::Form
+        );
     }
 }
 

@@ -42,6 +42,16 @@ impl Reply {
     }
 }
 
+/// What a request carries (read by the browser's transport only).
+#[derive(Clone)]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+enum Body {
+    None,
+    Json(String),
+    /// A file chosen in the page, sent as is (the browser streams it from disk).
+    File(web_sys::File),
+}
+
 /// What the transport saw, before error mapping.
 struct RawReply {
     status: u16,
@@ -78,6 +88,24 @@ pub(super) async fn request(
     body: Option<String>,
     if_match: Option<i32>,
 ) -> Result<Reply, ApiError> {
+    let body = match body {
+        Some(json) => Body::Json(json),
+        None => Body::None,
+    };
+    request_body(method, path, body, if_match).await
+}
+
+/// Sends `file` as the body of a POST to `path` (an upload), with the session.
+pub(super) async fn upload(path: &str, file: web_sys::File) -> Result<Reply, ApiError> {
+    request_body(Method::Post, path, Body::File(file), None).await
+}
+
+async fn request_body(
+    method: Method,
+    path: &str,
+    body: Body,
+    if_match: Option<i32>,
+) -> Result<Reply, ApiError> {
     let first = transport(method, path, body.clone(), if_match, token()).await?;
     let raw = if first.status == 401 {
         // Renew once (shared by concurrent callers: the refresh token rotates).
@@ -105,7 +133,7 @@ pub(super) async fn request_anonymous<B: Serialize>(
 ) -> Result<Reply, ApiError> {
     let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
     let bearer = if with_token { token() } else { None };
-    finish(transport(Method::Post, path, Some(json), None, bearer).await?)
+    finish(transport(Method::Post, path, Body::Json(json), None, bearer).await?)
 }
 
 fn finish(raw: RawReply) -> Result<Reply, ApiError> {
@@ -189,7 +217,7 @@ async fn refresh_once() -> Option<bool> {
 async fn transport(
     method: Method,
     path: &str,
-    body: Option<String>,
+    body: Body,
     if_match: Option<i32>,
     bearer: Option<String>,
 ) -> Result<RawReply, ApiError> {
@@ -210,11 +238,15 @@ async fn transport(
         b = b.header("If-Match", &format!("\"{v}\""));
     }
     let req = match body {
-        Some(json) => b
+        Body::Json(json) => b
             .header("Content-Type", "application/json")
             .body(json)
             .map_err(|_| ApiError::Network)?,
-        None => b.build().map_err(|_| ApiError::Network)?,
+        Body::File(file) => b
+            .header("Content-Type", "application/octet-stream")
+            .body(file)
+            .map_err(|_| ApiError::Network)?,
+        Body::None => b.build().map_err(|_| ApiError::Network)?,
     };
     let res = req.send().await.map_err(|_| ApiError::Network)?;
     let status = res.status();
@@ -235,7 +267,7 @@ async fn transport(
 async fn transport(
     _method: Method,
     _path: &str,
-    _body: Option<String>,
+    _body: Body,
     _if_match: Option<i32>,
     _bearer: Option<String>,
 ) -> Result<RawReply, ApiError> {

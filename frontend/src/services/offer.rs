@@ -77,3 +77,24 @@ pub async fn act(
     )
     .await
 }
+
+/// An administrator's import of a data·inclusion file (`POST /services/imports`): the file
+/// goes as the body, the motif and its name in the query.
+pub async fn start_import(
+    file: web_sys::File,
+    request: crate::logic::offer_import::ImportRequest,
+) -> Result<api_types::OfferImport, ApiError> {
+    let path = crate::logic::query::with_query(
+        "/services/imports",
+        &[
+            ("reason", request.reason.as_str()),
+            ("file_name", request.file_name.as_str()),
+        ],
+    );
+    http::upload(&path, file).await?.json()
+}
+
+/// Where an import stands, then its report (`GET /services/imports/{id}`).
+pub async fn import(id: uuid::Uuid) -> Result<api_types::OfferImport, ApiError> {
+    http::get(&format!("/services/imports/{id}")).await
+}

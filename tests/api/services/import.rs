@@ -265,6 +265,78 @@ async fn a_later_edition_updates_what_changed_keeps_local_edits_and_suspends_the
     assert_eq!(counts(&third), [2, 0, 0, 2, 0, 0], "{third:#?}");
 }
 
+fn service_id(app: &TestApp, source_id: &str) -> String {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = Text)]
+        id: String,
+    }
+    diesel::sql_query("SELECT id::text AS id FROM services WHERE source_id = $1")
+        .bind::<Text, _>(source_id)
+        .get_result::<Id>(&mut app.db())
+        .expect("id")
+        .id
+}
+
+#[actix_web::test]
+async fn a_service_suspended_as_missing_is_published_again_when_listed_but_not_one_its_owner_suspended(
+) {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    run(&app, &EDITION_1);
+    // dora-v2 is suspended here (by an administrator: it stays so whatever the source says).
+    let v2 = format!("/api/v1/services/{}", service_id(&app, "dora-v2"));
+    let s = json_of(app.get(&v2, &admin).await, StatusCode::OK).await;
+    let version = format!("\"{}\"", s["version"]);
+    json_of(
+        app.action(&format!("{v2}/suspend"), &admin, &version).await,
+        StatusCode::OK,
+    )
+    .await;
+    // The next edition does not list dora-v3: suspended as missing.
+    app.clock.advance(chrono::Duration::days(7));
+    let second = run(&app, &["services-inclusion-2026-12-01.json"]);
+    assert_eq!(second.suspended, 1, "{second:#?}");
+    let status = |id: &str| {
+        services_of(&app)
+            .into_iter()
+            .find(|(s, _)| s == id)
+            .map(|(_, st)| st)
+            .unwrap_or_default()
+    };
+    assert_eq!(status("dora-v3"), "suspended");
+    // A later edition lists dora-v3 again (unchanged since it was suspended): published
+    // again; dora-v2, suspended by its owner, is not.
+    app.clock.advance(chrono::Duration::days(7));
+    let third = run(&app, &["services-inclusion-2026-11-24.json"]);
+    assert_eq!(status("dora-v3"), "published", "{third:#?}");
+    assert_eq!(status("dora-v2"), "suspended");
+    assert_eq!(third.suspended, 0);
+    let admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let v3 = format!("/api/v1/services/{}", service_id(&app, "dora-v3"));
+    let s = json_of(app.get(&v3, &admin).await, StatusCode::OK).await;
+    assert_eq!(s["status"], "published", "{s}");
+    // Suspended as missing once more, then changed by an administrator: the owner's word
+    // wins, the next edition does not publish it.
+    app.clock.advance(chrono::Duration::days(7));
+    run(&app, &["services-inclusion-2026-12-01.json"]);
+    assert_eq!(status("dora-v3"), "suspended");
+    let admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    for action in ["archive", "suspend"] {
+        let s = json_of(app.get(&v3, &admin).await, StatusCode::OK).await;
+        let version = format!("\"{}\"", s["version"]);
+        json_of(
+            app.action(&format!("{v3}/{action}"), &admin, &version)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+    app.clock.advance(chrono::Duration::days(7));
+    run(&app, &["services-inclusion-2026-11-24.json"]);
+    assert_eq!(status("dora-v3"), "suspended");
+}
+
 async fn upload(app: &TestApp, token: &str, name: &str, query: &str) -> Response {
     let bytes = std::fs::read(fixture(name)).expect("fixture");
     app.req(
@@ -393,6 +465,12 @@ async fn an_uploaded_file_is_imported_by_a_job_with_its_report_twice_without_dup
 async fn one_import_runs_at_a_time_and_a_file_too_large_is_refused() {
     let app = TestApp::spawn_with(&[("SAS_JOBS", "off"), ("SAS_IMPORT_MAX_BYTES", "700")]).await;
     let admin = app.admin().await;
+    // Without Content-Length (chunked), the size is counted as the stream arrives: refused
+    // once past SAS_IMPORT_MAX_BYTES, nothing kept.
+    let (status, body) = chunked_upload(&app, &admin, 3, 300).await;
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+    assert!(body.contains("\"payload_too_large\""), "{body}");
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM offer_imports"), 0);
     let first = upload(
         &app,
         &admin,
@@ -437,4 +515,150 @@ async fn one_import_runs_at_a_time_and_a_file_too_large_is_refused() {
         "not_found",
     )
     .await;
+}
+
+fn context(app: &TestApp) -> sas_api::jobs::Context {
+    let settings =
+        sas_api::config::Settings::from_lookup(|k| app.env.get(k).cloned()).expect("settings");
+    sas_api::jobs::Context::new(settings, Arc::new(app.clock.clone())).expect("context")
+}
+
+fn sql_time(app: &TestApp, sql: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    #[derive(QueryableByName)]
+    struct T {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+        t: Option<chrono::DateTime<chrono::Utc>>,
+    }
+    diesel::sql_query(sql)
+        .get_result::<T>(&mut app.db())
+        .expect("time")
+        .t
+}
+
+#[actix_web::test]
+async fn an_import_longer_than_a_job_lease_is_not_taken_by_a_second_runner() {
+    let app = TestApp::spawn_with(&[("SAS_JOBS", "off")]).await;
+    let admin = app.admin().await;
+    json_of(
+        upload(
+            &app,
+            &admin,
+            "structures-inclusion-2026-11-24.json",
+            "&reason=Longue",
+        )
+        .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let t0 = sas_api::clock::Clock::now(&app.clock);
+    let mut conn = app.db();
+    // Runner A claims the import (the test runs its handler below, later on the clock).
+    let claimed = sas_api::db::jobs::claim(&mut conn, "runner-a", t0, 20).expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].kind, "offer.import");
+    let held = "SELECT locked_until AS t FROM jobs WHERE kind = 'offer.import' \
+                AND state = 'running' AND locked_by = 'runner-a'";
+    // Six minutes on, past the five-minute lease of other jobs: a second runner leaves it.
+    app.clock.advance(chrono::Duration::minutes(6));
+    let b = sas_api::jobs::Runner::new(context(&app));
+    assert_eq!(b.pass().expect("pass").jobs, 0);
+    assert_eq!(
+        sql_time(&app, held),
+        Some(t0 + chrono::Duration::minutes(30))
+    );
+    // A works at t0 + 20 min: each batch renews its lease from the clock.
+    app.clock.advance(chrono::Duration::minutes(14));
+    sas_api::jobs::run(
+        &context(&app),
+        &mut conn,
+        &claimed[0].kind,
+        &claimed[0].payload,
+    )
+    .expect("import");
+    assert_eq!(
+        sql_time(&app, held),
+        Some(t0 + chrono::Duration::minutes(50))
+    );
+    // At t0 + 40 min, past its first lease: still A's.
+    app.clock.advance(chrono::Duration::minutes(20));
+    assert_eq!(b.pass().expect("pass").jobs, 0);
+    assert!(sql_time(&app, held).is_some(), "runner B took the import");
+}
+
+#[actix_web::test]
+async fn an_import_job_given_up_is_settled_at_the_clock_time() {
+    let app = TestApp::spawn_with(&[("SAS_JOBS", "off")]).await;
+    let admin = app.admin().await;
+    let res = upload(
+        &app,
+        &admin,
+        "structures-inclusion-2026-11-24.json",
+        "&reason=Refus",
+    )
+    .await;
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    json_of(res, StatusCode::ACCEPTED).await;
+    // The database refuses to start it: the attempt fails; with one attempt allowed, the job
+    // is parked and its import settled as failed.
+    let mut conn = app.db();
+    for sql in [
+        "CREATE FUNCTION refuse_start() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN IF NEW.status = 'running' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER refuse_start BEFORE UPDATE ON offer_imports FOR EACH ROW \
+         EXECUTE FUNCTION refuse_start()",
+        "UPDATE jobs SET max_attempts = 1 WHERE kind = 'offer.import'",
+    ] {
+        diesel::sql_query(sql).execute(&mut conn).expect(sql);
+    }
+    app.clock.advance(chrono::Duration::hours(3));
+    let runner = sas_api::jobs::Runner::new(context(&app));
+    assert_eq!(runner.pass().expect("pass").jobs, 1);
+    let admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let v = json_of(app.get(&location, &admin).await, StatusCode::OK).await;
+    assert_eq!(v["status"], "failed", "{v}");
+    assert_eq!(v["error"], "the import job gave up");
+    let finished =
+        chrono::DateTime::parse_from_rfc3339(v["finished_at"].as_str().expect("finished_at"))
+            .expect("date");
+    assert_eq!(finished, sas_api::clock::Clock::now(&app.clock));
+}
+
+/// POSTs `chunks` chunks of `size` bytes with `Transfer-Encoding: chunked` (no
+/// Content-Length) over a plain socket; the status line and the body of the answer.
+async fn chunked_upload(
+    app: &TestApp,
+    token: &str,
+    chunks: usize,
+    size: usize,
+) -> (String, String) {
+    use std::io::{Read, Write};
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let head = format!(
+        "POST /api/v1/services/imports?reason=Flux&file_name=flux.json HTTP/1.1\r\n\
+         Host: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\
+         Connection: close\r\n\r\n"
+    );
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+        let chunk = format!("{size:x}\r\n{}\r\n", " ".repeat(size));
+        // One write: the server reads it whole, then answers (and closes).
+        let request = format!("{head}{}0\r\n\r\n", chunk.repeat(chunks));
+        s.write_all(request.as_bytes()).expect("request");
+        let mut answer = Vec::new();
+        let _ = s.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let status = answer.lines().next().unwrap_or_default().to_string();
+        let body = answer
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        (status, body)
+    })
+    .await
+    .expect("upload")
 }

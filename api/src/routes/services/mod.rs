@@ -193,43 +193,8 @@ fn build_row(
     };
     Ok(ServiceRow {
         id: base.id,
-        structure_id: base.structure,
         source: base.source,
         source_id: base.source_id,
-        nom: b.nom,
-        description: b.description,
-        lien_source: b.lien_source,
-        type_: b.type_,
-        thematiques: b.thematiques,
-        frais: b.frais,
-        frais_precisions: b.frais_precisions,
-        publics: b.publics,
-        publics_precisions: b.publics_precisions,
-        conditions_acces: b.conditions_acces,
-        adresse: b.adresse,
-        complement_adresse: b.complement_adresse,
-        code_postal: b.code_postal,
-        commune_insee: b.code_insee,
-        telephone: b.telephone,
-        courriel: b.courriel,
-        modes_accueil: b
-            .modes_accueil
-            .iter()
-            .map(|m| m.as_str().to_string())
-            .collect(),
-        zone_eligibilite: b.zone_eligibilite,
-        contact_nom_prenom: b.contact_nom_prenom,
-        lien_mobilisation: b.lien_mobilisation,
-        modes_mobilisation: b.modes_mobilisation,
-        mobilisable_par: b.mobilisable_par,
-        mobilisation_precisions: b.mobilisation_precisions,
-        volume_horaire_hebdomadaire: b.volume_horaire_hebdomadaire,
-        nombre_semaines: b.nombre_semaines,
-        horaires_accueil: b.horaires_accueil,
-        latitude: position.map(|p| p.0),
-        longitude: position.map(|p| p.1),
-        age_min: b.age_min,
-        age_max: b.age_max,
         places_available,
         places_maximum,
         places_updated_at,
@@ -239,8 +204,8 @@ fn build_row(
         locally_edited: base.locally_edited,
         source_seen_at: base.source_seen_at,
         created_at: base.created_at,
-        updated_at: now,
         version: base.version,
+        ..ServiceRow::from_input(b, base.structure, position, now)
     })
 }
 

@@ -8,6 +8,7 @@ use crate::components::link::AppLink;
 use crate::logic::admin_forms::REASON_HINT;
 use crate::pages::PageTitle;
 
+pub mod imports;
 pub mod jobs;
 pub mod structure_edit;
 pub mod structures;

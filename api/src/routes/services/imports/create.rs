@@ -1,11 +1,13 @@
 //! `POST /services/imports`: an administrator uploads a data·inclusion file; it is written
-//! to disk as it arrives (never held in memory), then imported by a job.
-use std::io::Write;
+//! to disk as it arrives (never held in memory, written through tokio's file API so the
+//! server's threads never block on the disk), then imported by a job.
+use std::path::Path;
 
 use actix_web::{http::header, post, web, HttpRequest, HttpResponse};
 use api_types::OfferImport;
 use futures_util::StreamExt;
 use serde::Deserialize;
+use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
 use crate::auth::{AdminOnly, Authorized};
@@ -87,42 +89,17 @@ pub async fn create_import(
     }
     let id = Uuid::now_v7();
     let dir = state.settings.import_dir.clone();
-    std::fs::create_dir_all(&dir).map_err(|e| ApiError::internal(format!("import dir: {e}")))?;
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| ApiError::internal(format!("import dir: {e}")))?;
     let path = dir.join(id.to_string());
-    let mut file = std::io::BufWriter::new(
-        std::fs::File::create(&path)
-            .map_err(|e| ApiError::internal(format!("import file: {e}")))?,
-    );
-    let mut written: u64 = 0;
-    let cleanup = |p: &std::path::Path| {
-        let _ = std::fs::remove_file(p);
+    let written = match receive(&mut body, &path, max).await {
+        Ok(n) => n,
+        Err(e) => {
+            cleanup(&path).await;
+            return Err(e);
+        }
     };
-    while let Some(chunk) = body.next().await {
-        let chunk = match chunk {
-            Ok(c) => c,
-            Err(e) => {
-                cleanup(&path);
-                return Err(ApiError::bad_request("invalid_body", e.to_string()));
-            }
-        };
-        written += chunk.len() as u64;
-        if written > max {
-            cleanup(&path);
-            return Err(too_large());
-        }
-        if let Err(e) = file.write_all(&chunk) {
-            cleanup(&path);
-            return Err(ApiError::internal(format!("import file: {e}")));
-        }
-    }
-    if let Err(e) = file.flush() {
-        cleanup(&path);
-        return Err(ApiError::internal(format!("import file: {e}")));
-    }
-    if written == 0 {
-        cleanup(&path);
-        return Err(ApiError::field("file", "empty_file", MSG_EMPTY));
-    }
     let now = state.clock.now();
     let actor = admin.actor.user_id();
     let path_text = path.display().to_string();
@@ -157,13 +134,44 @@ pub async fn create_import(
     let row = match result {
         Ok(r) => r,
         Err(e) => {
-            cleanup(&path);
+            cleanup(&path).await;
             return Err(e);
         }
     };
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/api/v1/services/imports/{id}")))
         .json(super::to_api(row)))
+}
+
+/// Writes the body to `path` as it arrives; its size, or why it is refused (the caller
+/// removes the file then).
+async fn receive(body: &mut web::Payload, path: &Path, max: u64) -> ApiResult<u64> {
+    let file = tokio::fs::File::create(path)
+        .await
+        .map_err(|e| ApiError::internal(format!("import file: {e}")))?;
+    let mut file = tokio::io::BufWriter::with_capacity(1 << 16, file);
+    let mut written: u64 = 0;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
+        written += chunk.len() as u64;
+        if written > max {
+            return Err(too_large());
+        }
+        file.write_all(&chunk)
+            .await
+            .map_err(|e| ApiError::internal(format!("import file: {e}")))?;
+    }
+    file.flush()
+        .await
+        .map_err(|e| ApiError::internal(format!("import file: {e}")))?;
+    if written == 0 {
+        return Err(ApiError::field("file", "empty_file", MSG_EMPTY));
+    }
+    Ok(written)
+}
+
+async fn cleanup(path: &Path) {
+    let _ = tokio::fs::remove_file(path).await;
 }
 
 fn too_large() -> ApiError {
