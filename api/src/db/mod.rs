@@ -26,6 +26,7 @@ pub mod migrations;
 pub mod notifications;
 pub mod password_tokens;
 pub mod referrals;
+pub mod relays;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod services;

@@ -25,6 +25,7 @@ pub mod cleanup;
 pub mod digest;
 pub mod import;
 pub mod mail;
+pub mod relay_reminders;
 pub mod runner;
 pub mod webhook;
 
@@ -102,6 +103,11 @@ pub const SCHEDULES: &[Schedule] = &[
         name: "notifications.digest",
         every_seconds: 15 * 60,
         run: digest::sweep,
+    },
+    Schedule {
+        name: relay_reminders::ROUTE,
+        every_seconds: 15 * 60,
+        run: relay_reminders::sweep,
     },
     Schedule {
         name: "jobs.cleanup",

@@ -1,0 +1,2 @@
+DROP TABLE relay_checkpoints;
+DROP TABLE relays;
