@@ -195,4 +195,3 @@ pub struct Relay {
 }
 
 page_type!(RelayPage, Relay, "A page of relays.");
-

@@ -55,3 +55,14 @@ CREATE TABLE relay_checkpoints (
 );
 -- Checkpoint notices: the unanswered ones by due date.
 CREATE INDEX relay_checkpoints_open ON relay_checkpoints (due_on) WHERE answer IS NULL;
+
+-- Relay events on the timeline, with their relay.
+ALTER TABLE events
+  DROP CONSTRAINT events_kind,
+  ADD CONSTRAINT events_kind CHECK (kind IN ('created', 'status_changed', 'assigned', 'corrected',
+    'consent_recorded', 'contact_attempt', 'contact_corrected', 'diagnostic_saved',
+    'prescriber_requested', 'prescriber_answered', 'transferred', 'resumed',
+    'relay_requested', 'relay_accepted', 'relay_refused', 'relay_expired', 'relay_cancelled',
+    'relay_started', 'relay_completed', 'relay_failed', 'checkpoint_answered')),
+  ADD CONSTRAINT events_relay FOREIGN KEY (relay_id) REFERENCES relays (id);
+CREATE INDEX events_relay ON events (relay_id) WHERE relay_id IS NOT NULL;

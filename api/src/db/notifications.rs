@@ -156,9 +156,10 @@ pub fn relay_changed(
                 #[diesel(sql_type = Nullable<SqlUuid>)]
                 assigned_counsellor_id: Option<Uuid>,
             }
-            let a: A = diesel::sql_query("SELECT assigned_counsellor_id FROM referrals WHERE id = $1")
-                .bind::<SqlUuid, _>(referral)
-                .get_result(conn)?;
+            let a: A =
+                diesel::sql_query("SELECT assigned_counsellor_id FROM referrals WHERE id = $1")
+                    .bind::<SqlUuid, _>(referral)
+                    .get_result(conn)?;
             if let Some(user) = a.assigned_counsellor_id {
                 notify(
                     conn,

@@ -273,12 +273,17 @@ pub fn transition(
     journal.event(conn, r.id, &applied.event)?;
     // Closing cancels the relays not started yet; started ones keep their checkpoints.
     if r.status == Status::Closed {
-        crate::db::relays::cancel_pending(conn, r.id, crate::domain::relay::REFERRAL_CLOSED, journal)
-            .map_err(|e| match e {
-                crate::db::relays::ActError::Db(e) => TransitionError::Db(e),
-                crate::db::relays::ActError::Referral(e) => e,
-                _ => TransitionError::Db(diesel::result::Error::RollbackTransaction),
-            })?;
+        crate::db::relays::cancel_pending(
+            conn,
+            r.id,
+            crate::domain::relay::REFERRAL_CLOSED,
+            journal,
+        )
+        .map_err(|e| match e {
+            crate::db::relays::ActError::Db(e) => TransitionError::Db(e),
+            crate::db::relays::ActError::Referral(e) => e,
+            _ => TransitionError::Db(diesel::result::Error::RollbackTransaction),
+        })?;
     }
     Ok((r, y, applied))
 }

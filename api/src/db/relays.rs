@@ -16,7 +16,7 @@ use crate::db::schema::{relay_checkpoints, relays};
 use crate::db::sql::Sql;
 use crate::domain::referral::lifecycle::{self, By, EventDraft, Request};
 use crate::domain::relay::{self, Action, Capacity, Details, Follow, RelayState};
-use crate::ids::{ClientId, RelayId, ReferralId, ServiceId, StructureId, TerritoryId, UserId};
+use crate::ids::{ClientId, ReferralId, RelayId, ServiceId, StructureId, TerritoryId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = relays, treat_none_as_null = true, check_for_backend(diesel::pg::Pg))]
@@ -234,7 +234,7 @@ pub fn contexts(conn: &mut PgConnection, ids: &[RelayId]) -> QueryResult<Vec<Con
     let ids = q.texts(ids.iter().map(|i| i.to_string()).collect());
     q.push(&format!(
         "SELECT r.id AS relay_id, s.name AS structure_name, s.sensitive AS structure_sensitive, \
-                sv.name AS service_name, t.time_zone, f.youth_id, \
+                sv.nom AS service_name, t.time_zone, f.youth_id, \
                 f.prescriber_structure_id AS prescriber_id, ps.name AS prescriber_name, \
                 COALESCE(ps.sensitive, false) AS prescriber_sensitive, \
                 y.first_name, y.last_name, y.birth_date, y.phone, y.email, y.commune_insee, \
@@ -314,13 +314,15 @@ pub fn inbox(
     if let Some(k) = after {
         // (answered, requested_at, id) > key, written out for the boxed query.
         let a = if k.answered { "true" } else { "false" };
-        q = q.filter(diesel::dsl::sql::<Bool>(&format!(
-            "((relays.status <> 'requested'), relays.requested_at, relays.id) > ({a}, "
-        ))
-        .bind::<Timestamptz, _>(k.requested_at)
-        .sql(", ")
-        .bind::<SqlUuid, _>(k.id)
-        .sql(")"));
+        q = q.filter(
+            diesel::dsl::sql::<Bool>(&format!(
+                "((relays.status <> 'requested'), relays.requested_at, relays.id) > ({a}, "
+            ))
+            .bind::<Timestamptz, _>(k.requested_at)
+            .sql(", ")
+            .bind::<SqlUuid, _>(k.id)
+            .sql(")"),
+        );
     }
     q.order((answered.asc(), relays::requested_at.asc(), relays::id.asc()))
         .limit(limit + 1)
@@ -405,7 +407,8 @@ pub fn act(
         .ok_or(ActError::NotFound)?;
     referrals::lock(conn, referral, Scope::ALL)?.ok_or(ActError::NotFound)?;
     let mut r = lock(conn, id)?;
-    let applied = relay::apply(r.status, action, who, r.off_platform, d).map_err(ActError::Refused)?;
+    let applied =
+        relay::apply(r.status, action, who, r.off_platform, d).map_err(ActError::Refused)?;
     if expected_version.is_some_and(|v| v != r.version) {
         return Err(ActError::Stale);
     }
@@ -521,7 +524,15 @@ pub fn follow_referral(
         // The system closes a followed referral only; on hold it waits for the counsellor.
         (Status::OnHold, Follow::Close(_)) => {}
         (_, Follow::MoveTo(to)) => {
-            referrals::transition(conn, referral, Scope::ALL, &Request::to(to), |_| By::SYSTEM, None, &system)?;
+            referrals::transition(
+                conn,
+                referral,
+                Scope::ALL,
+                &Request::to(to),
+                |_| By::SYSTEM,
+                None,
+                &system,
+            )?;
         }
         (_, Follow::Close(outcome)) => {
             referrals::transition(
@@ -557,7 +568,15 @@ pub fn cancel_pending(
         ..Details::default()
     };
     for id in &pending {
-        act(conn, *id, Action::Cancel, Capacity::System, &d, None, journal)?;
+        act(
+            conn,
+            *id,
+            Action::Cancel,
+            Capacity::System,
+            &d,
+            None,
+            journal,
+        )?;
     }
     Ok(pending.len())
 }
@@ -591,7 +610,10 @@ pub fn answer(
     let tz = time_zone(conn, referral)?;
     let today = crate::domain::referral::today_in(tz, journal.now);
     let cps = checkpoints(conn, &[id])?;
-    let table: Vec<(i32, NaiveDate, bool)> = cps.iter().map(|c| (c.n, c.due_on, c.answer.is_some())).collect();
+    let table: Vec<(i32, NaiveDate, bool)> = cps
+        .iter()
+        .map(|c| (c.n, c.due_on, c.answer.is_some()))
+        .collect();
     relay::may_answer(r.status, n, &table, today).map_err(ActError::Checkpoint)?;
     if expected_version.is_some_and(|v| v != r.version) {
         return Err(ActError::Stale);

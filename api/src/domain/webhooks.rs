@@ -315,8 +315,12 @@ mod tests {
     #[test]
     fn relay_payloads_name_only_what_each_reader_may_see() {
         use crate::domain::relay::visibility::Reader;
-        let (relay, referral, event, structure) =
-            (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3), Uuid::from_u128(4));
+        let (relay, referral, event, structure) = (
+            Uuid::from_u128(1),
+            Uuid::from_u128(2),
+            Uuid::from_u128(3),
+            Uuid::from_u128(4),
+        );
         let at = "2026-03-02T09:00:00Z".parse().expect("time");
         let p = |reader, sensitive| {
             relay_payload(
@@ -341,9 +345,18 @@ mod tests {
         assert!(r["data"]["referral_id"].is_null());
         assert_eq!(r["data"]["reason"], "no_capacity");
         let ps = p(Reader::Prescriber, true);
-        assert!(ps["data"]["structure_id"].is_null(), "a sensitive structure is not named");
-        assert!(ps["data"]["reason"].is_null(), "no reason for the prescriber");
+        assert!(
+            ps["data"]["structure_id"].is_null(),
+            "a sensitive structure is not named"
+        );
+        assert!(
+            ps["data"]["reason"].is_null(),
+            "no reason for the prescriber"
+        );
         assert_eq!(ps["data"]["status"], "refused");
-        assert_eq!(p(Reader::Prescriber, false)["data"]["structure_id"], structure.to_string());
+        assert_eq!(
+            p(Reader::Prescriber, false)["data"]["structure_id"],
+            structure.to_string()
+        );
     }
 }

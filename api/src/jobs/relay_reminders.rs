@@ -11,8 +11,8 @@ use diesel::{Connection, PgConnection};
 
 use super::{Context, JobError};
 use crate::db::journal::Journal;
-use crate::db::relays::{self, ActError};
 use crate::db::notifications;
+use crate::db::relays::{self, ActError};
 use crate::domain::referral::today_in;
 use crate::domain::relay::{self as rule, Action, Capacity, Details};
 
@@ -41,7 +41,15 @@ pub fn sweep(ctx: &Context, conn: &mut PgConnection) -> Result<(), JobError> {
         let tz = tz_of(&w.time_zone)?;
         if rule::is_expired(RelayStatus::Requested, w.requested_at, tz, now) {
             let done = conn.transaction::<bool, JobError, _>(|conn| {
-                match relays::act(conn, w.id, Action::Expire, Capacity::System, &Details::default(), None, &journal) {
+                match relays::act(
+                    conn,
+                    w.id,
+                    Action::Expire,
+                    Capacity::System,
+                    &Details::default(),
+                    None,
+                    &journal,
+                ) {
                     Ok(_) => Ok(true),
                     // Answered meanwhile: nothing to expire.
                     Err(ActError::Refused(_)) => Ok(false),
@@ -49,15 +57,25 @@ pub fn sweep(ctx: &Context, conn: &mut PgConnection) -> Result<(), JobError> {
                 }
             })?;
             expired += usize::from(done);
-        } else if let Some(day) = rule::reminder_due(RelayStatus::Requested, w.requested_at, tz, now) {
+        } else if let Some(day) =
+            rule::reminder_due(RelayStatus::Requested, w.requested_at, tz, now)
+        {
             if w.off_platform {
                 continue;
             }
             for user in relays::receivers(conn, w.structure_id)? {
                 let key = format!("relay_reminder_{day}:{}:{user}", w.id);
                 let link = format!("/relais/{}", w.id);
-                if notifications::notify(conn, user, NotificationKind::RelayReminder, &link, None, &key, now)?
-                    .is_some()
+                if notifications::notify(
+                    conn,
+                    user,
+                    NotificationKind::RelayReminder,
+                    &link,
+                    None,
+                    &key,
+                    now,
+                )?
+                .is_some()
                 {
                     reminded += 1;
                 }
@@ -72,14 +90,28 @@ pub fn sweep(ctx: &Context, conn: &mut PgConnection) -> Result<(), JobError> {
             continue;
         }
         let (users, link) = if c.off_platform {
-            (c.counsellor.into_iter().collect::<Vec<_>>(), format!("/dossiers/{}", c.referral_id))
+            (
+                c.counsellor.into_iter().collect::<Vec<_>>(),
+                format!("/dossiers/{}", c.referral_id),
+            )
         } else {
-            (relays::receivers(conn, c.structure_id)?, format!("/relais/{}", c.relay_id))
+            (
+                relays::receivers(conn, c.structure_id)?,
+                format!("/relais/{}", c.relay_id),
+            )
         };
         for user in users {
             let key = format!("checkpoint_due:{}:{}:{user}", c.relay_id, c.n);
-            if notifications::notify(conn, user, NotificationKind::CheckpointDue, &link, None, &key, now)?
-                .is_some()
+            if notifications::notify(
+                conn,
+                user,
+                NotificationKind::CheckpointDue,
+                &link,
+                None,
+                &key,
+                now,
+            )?
+            .is_some()
             {
                 told += 1;
             }

@@ -33,9 +33,7 @@ pub fn notification(k: api_types::NotificationKind) -> &'static str {
             "L’équipe SAS a besoin de votre aide pour joindre un jeune"
         }
         api_types::NotificationKind::RelayRequested => "Une nouvelle demande de relais",
-        api_types::NotificationKind::RelayReminder => {
-            "Une demande de relais attend votre réponse"
-        }
+        api_types::NotificationKind::RelayReminder => "Une demande de relais attend votre réponse",
         api_types::NotificationKind::RelayRefused => "Un relais a été refusé",
         api_types::NotificationKind::RelayExpired => "Une demande de relais a expiré",
         api_types::NotificationKind::RelayFailed => "Un relais n’a pas abouti",

@@ -972,11 +972,15 @@ mod tests {
             for to in Status::ALL {
                 let held = state(OnHold, Some(from));
                 let got = retarget_hold(&held, *to);
-                let expected = relay_states.contains(&from) && relay_states.contains(to) && from != *to;
+                let expected =
+                    relay_states.contains(&from) && relay_states.contains(to) && from != *to;
                 assert_eq!(got.is_some(), expected, "on hold from {from} to {to}");
                 if let Some(next) = got {
                     assert_eq!(next.status, OnHold);
-                    assert_eq!(next.hold.map(|h| (h.from, h.reason)), Some((*to, HoldReason::WaitingList)));
+                    assert_eq!(
+                        next.hold.map(|h| (h.from, h.reason)),
+                        Some((*to, HoldReason::WaitingList))
+                    );
                 }
             }
         }

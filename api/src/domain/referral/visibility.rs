@@ -165,7 +165,9 @@ mod tests {
                         },
                         (EventKind::Created | EventKind::Resumed, _) => Some(code),
                         // The closed loop: checkpoint answers and relay outcomes.
-                        (EventKind::CheckpointAnswered | EventKind::RelayCompleted, _) => Some(code),
+                        (EventKind::CheckpointAnswered | EventKind::RelayCompleted, _) => {
+                            Some(code)
+                        }
                         _ => None,
                     };
                     assert_eq!(got.as_deref(), expected, "{kind} → {to} {code}");

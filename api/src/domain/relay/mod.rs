@@ -215,7 +215,10 @@ pub fn apply(
     match action {
         Action::Refuse | Action::Fail => {
             let reason = d.reason.ok_or(Refusal::ReasonRequired)?;
-            let text = d.reason_text.as_deref().and_then(crate::domain::text::clean);
+            let text = d
+                .reason_text
+                .as_deref()
+                .and_then(crate::domain::text::clean);
             if reason == RelayReason::Other && text.is_none() {
                 return Err(Refusal::ReasonTextRequired);
             }
@@ -262,7 +265,12 @@ pub fn expires_on(requested_at: DateTime<Utc>, tz: Tz) -> NaiveDate {
 }
 
 /// Whether a request left unanswered expires now (30 calendar days or more).
-pub fn is_expired(status: RelayStatus, requested_at: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> bool {
+pub fn is_expired(
+    status: RelayStatus,
+    requested_at: DateTime<Utc>,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> bool {
     status == Requested && age_days(requested_at, tz, now) >= EXPIRES_AFTER_DAYS
 }
 
@@ -283,7 +291,12 @@ pub fn reminder_due(
 }
 
 /// A request waiting past its first reminder is overdue (highlighted in the inbox).
-pub fn request_overdue(status: RelayStatus, requested_at: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> bool {
+pub fn request_overdue(
+    status: RelayStatus,
+    requested_at: DateTime<Utc>,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> bool {
     status == Requested && age_days(requested_at, tz, now) >= REMINDERS[0]
 }
 
@@ -407,7 +420,10 @@ pub enum Follow {
 /// state an on-hold referral returns to; a referral neither in diagnosis, relaying nor
 /// followed stays as it is.
 pub fn follow(base: Status, relays: &[RelayState]) -> Follow {
-    if !matches!(base, Status::Diagnosis | Status::Relaying | Status::Followed) {
+    if !matches!(
+        base,
+        Status::Diagnosis | Status::Relaying | Status::Followed
+    ) {
         return Follow::Stay;
     }
     let followed = |r: &RelayState| r.status == Started && r.last_answer.is_none();
@@ -424,7 +440,8 @@ pub fn follow(base: Status, relays: &[RelayState]) -> Follow {
         });
         let held = relays.iter().any(|r| {
             r.outcome == Some(RelayOutcome::ProgrammeEnded)
-                || (r.status == Started && r.last_answer == Some(CheckpointAnswer::StillAccompanied))
+                || (r.status == Started
+                    && r.last_answer == Some(CheckpointAnswer::StillAccompanied))
         });
         if positive {
             return Follow::Close(Outcome::PositiveExit);

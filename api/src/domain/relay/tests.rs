@@ -59,7 +59,11 @@ fn the_allow_list_is_exactly_domain_md_s() {
                     if expected {
                         assert_eq!(got.expect("allowed").to, action.target());
                     } else {
-                        let Err(Refusal::Illegal { from: f, allowed: a }) = got else {
+                        let Err(Refusal::Illegal {
+                            from: f,
+                            allowed: a,
+                        }) = got
+                        else {
                             panic!("{from} {action:?} by {who:?}: {got:?}");
                         };
                         assert_eq!(f, *from);
@@ -92,21 +96,34 @@ fn final_states_allow_nothing() {
 
 #[test]
 fn refusals_and_failures_need_a_reason_and_other_a_text() {
-    for (from, action) in [(Requested, Action::Refuse), (Accepted, Action::Fail), (Started, Action::Fail)] {
+    for (from, action) in [
+        (Requested, Action::Refuse),
+        (Accepted, Action::Fail),
+        (Started, Action::Fail),
+    ] {
         let none = Details::default();
-        assert_eq!(apply(from, action, R, false, &none), Err(Refusal::ReasonRequired));
+        assert_eq!(
+            apply(from, action, R, false, &none),
+            Err(Refusal::ReasonRequired)
+        );
         let other = Details {
             reason: Some(RelayReason::Other),
             reason_text: Some("   ".into()),
             ..Details::default()
         };
-        assert_eq!(apply(from, action, R, false, &other), Err(Refusal::ReasonTextRequired));
+        assert_eq!(
+            apply(from, action, R, false, &other),
+            Err(Refusal::ReasonTextRequired)
+        );
         let long = Details {
             reason: Some(RelayReason::Other),
             reason_text: Some("x".repeat(MAX_REASON_CHARS + 1)),
             ..Details::default()
         };
-        assert_eq!(apply(from, action, R, false, &long), Err(Refusal::ReasonTooLong));
+        assert_eq!(
+            apply(from, action, R, false, &long),
+            Err(Refusal::ReasonTooLong)
+        );
         let ok = Details {
             reason: Some(RelayReason::Other),
             reason_text: Some(" Déménagement ".into()),
@@ -115,7 +132,10 @@ fn refusals_and_failures_need_a_reason_and_other_a_text() {
         let a = apply(from, action, R, false, &ok).expect("other with text");
         assert_eq!(a.reason_text.as_deref(), Some("Déménagement"));
         assert_eq!(a.code.as_deref(), Some("other"));
-        for reason in RelayReason::ALL.iter().filter(|r| **r != RelayReason::Other) {
+        for reason in RelayReason::ALL
+            .iter()
+            .filter(|r| **r != RelayReason::Other)
+        {
             let d = Details {
                 reason: Some(*reason),
                 ..Details::default()
@@ -181,7 +201,11 @@ fn reminders_at_10_and_20_days_then_expiry_at_30_in_calendar_days() {
     for (now, reminder, overdue, expired) in cases {
         let now = at(now);
         assert_eq!(reminder_due(Requested, req, PARIS, now), reminder, "{now}");
-        assert_eq!(request_overdue(Requested, req, PARIS, now), overdue, "{now}");
+        assert_eq!(
+            request_overdue(Requested, req, PARIS, now),
+            overdue,
+            "{now}"
+        );
         assert_eq!(is_expired(Requested, req, PARIS, now), expired, "{now}");
         for s in RelayStatus::ALL.iter().filter(|s| **s != Requested) {
             assert_eq!(reminder_due(*s, req, PARIS, now), None);
@@ -201,7 +225,10 @@ fn checkpoints_fall_on_calendar_days_after_the_start() {
     assert_eq!(checkpoint_due(started, PARIS, 30), d("2026-04-01"));
     assert_eq!(checkpoint_due(started, PARIS, 90), d("2026-05-31"));
     assert_eq!(checkpoint_due(started, PARIS, 180), d("2026-08-29"));
-    assert_eq!(checkpoint_due(at("2026-03-01T12:00:00Z"), PARIS, 30), d("2026-03-31"));
+    assert_eq!(
+        checkpoint_due(at("2026-03-01T12:00:00Z"), PARIS, 30),
+        d("2026-03-31")
+    );
     let due = d("2026-04-01");
     assert!(!checkpoint_overdue(Started, due, false, d("2026-03-31")));
     assert!(checkpoint_overdue(Started, due, false, due));
@@ -213,18 +240,41 @@ fn checkpoints_fall_on_calendar_days_after_the_start() {
 
 #[test]
 fn checkpoints_are_answered_once_in_order_when_due_on_a_started_relay() {
-    let cps = [(30, d("2026-04-01"), false), (90, d("2026-05-31"), false), (180, d("2026-08-29"), false)];
+    let cps = [
+        (30, d("2026-04-01"), false),
+        (90, d("2026-05-31"), false),
+        (180, d("2026-08-29"), false),
+    ];
     let today = d("2026-06-01");
     assert_eq!(may_answer(Started, 30, &cps, today), Ok(()));
-    assert_eq!(may_answer(Started, 90, &cps, today), Err(CheckpointRefusal::EarlierOpen));
-    assert_eq!(may_answer(Started, 180, &cps, today), Err(CheckpointRefusal::NotDue));
-    assert_eq!(may_answer(Started, 30, &cps, d("2026-03-31")), Err(CheckpointRefusal::NotDue));
-    assert_eq!(may_answer(Started, 45, &cps, today), Err(CheckpointRefusal::Unknown));
+    assert_eq!(
+        may_answer(Started, 90, &cps, today),
+        Err(CheckpointRefusal::EarlierOpen)
+    );
+    assert_eq!(
+        may_answer(Started, 180, &cps, today),
+        Err(CheckpointRefusal::NotDue)
+    );
+    assert_eq!(
+        may_answer(Started, 30, &cps, d("2026-03-31")),
+        Err(CheckpointRefusal::NotDue)
+    );
+    assert_eq!(
+        may_answer(Started, 45, &cps, today),
+        Err(CheckpointRefusal::Unknown)
+    );
     let answered = [(30, d("2026-04-01"), true), cps[1], cps[2]];
-    assert_eq!(may_answer(Started, 30, &answered, today), Err(CheckpointRefusal::AlreadyAnswered));
+    assert_eq!(
+        may_answer(Started, 30, &answered, today),
+        Err(CheckpointRefusal::AlreadyAnswered)
+    );
     assert_eq!(may_answer(Started, 90, &answered, today), Ok(()));
     for s in RelayStatus::ALL.iter().filter(|s| **s != Started) {
-        assert_eq!(may_answer(*s, 30, &cps, today), Err(CheckpointRefusal::NotStarted), "{s}");
+        assert_eq!(
+            may_answer(*s, 30, &cps, today),
+            Err(CheckpointRefusal::NotStarted),
+            "{s}"
+        );
     }
 }
 
@@ -232,11 +282,20 @@ fn checkpoints_are_answered_once_in_order_when_due_on_a_started_relay() {
 fn answers_complete_fail_or_keep_the_relay() {
     assert_eq!(answer_effect(A::StillAccompanied), None);
     let (a, dt) = answer_effect(A::PositiveExit).expect("completes");
-    assert_eq!((a, dt.outcome), (Action::Complete, Some(RelayOutcome::PositiveExit)));
+    assert_eq!(
+        (a, dt.outcome),
+        (Action::Complete, Some(RelayOutcome::PositiveExit))
+    );
     let (a, dt) = answer_effect(A::DroppedOut).expect("fails");
-    assert_eq!((a, dt.reason), (Action::Fail, Some(RelayReason::DroppedOut)));
+    assert_eq!(
+        (a, dt.reason),
+        (Action::Fail, Some(RelayReason::DroppedOut))
+    );
     let (a, dt) = answer_effect(A::LostContact).expect("fails");
-    assert_eq!((a, dt.reason), (Action::Fail, Some(RelayReason::Unreachable)));
+    assert_eq!(
+        (a, dt.reason),
+        (Action::Fail, Some(RelayReason::Unreachable))
+    );
     // Each effect is a move the receiver may make on a started relay.
     for ans in A::ALL {
         if let Some((a, dt)) = answer_effect(*ans) {
@@ -271,23 +330,54 @@ fn the_referral_follows_its_relays() {
         (Relaying, vec![rs(Requested)], Follow::Stay),
         (Relaying, vec![rs(Accepted), rs(Refused)], Follow::Stay),
         (Relaying, vec![rs(Started)], Follow::MoveTo(Followed)),
-        (Relaying, vec![rs(Refused), rs(Expired), rs(Cancelled)], Follow::Stay),
+        (
+            Relaying,
+            vec![rs(Refused), rs(Expired), rs(Cancelled)],
+            Follow::Stay,
+        ),
         (Followed, vec![rs(Started), rs(Requested)], Follow::Stay),
         (Followed, vec![rs(Failed)], Follow::MoveTo(Relaying)),
-        (Followed, vec![rs(Failed), rs(Accepted)], Follow::MoveTo(Relaying)),
-        (Followed, vec![rs(Failed), rs(Started)], Follow::Stay),
-        (Followed, vec![done(RelayOutcome::PositiveExit)], Follow::Close(Outcome::PositiveExit)),
-        (Followed, vec![done(RelayOutcome::ProgrammeEnded)], Follow::Close(Outcome::TakenInCharge)),
-        (Followed, vec![answered(A::StillAccompanied)], Follow::Close(Outcome::TakenInCharge)),
         (
             Followed,
-            vec![answered(A::StillAccompanied), done(RelayOutcome::PositiveExit)],
+            vec![rs(Failed), rs(Accepted)],
+            Follow::MoveTo(Relaying),
+        ),
+        (Followed, vec![rs(Failed), rs(Started)], Follow::Stay),
+        (
+            Followed,
+            vec![done(RelayOutcome::PositiveExit)],
+            Follow::Close(Outcome::PositiveExit),
+        ),
+        (
+            Followed,
+            vec![done(RelayOutcome::ProgrammeEnded)],
+            Follow::Close(Outcome::TakenInCharge),
+        ),
+        (
+            Followed,
+            vec![answered(A::StillAccompanied)],
+            Follow::Close(Outcome::TakenInCharge),
+        ),
+        (
+            Followed,
+            vec![
+                answered(A::StillAccompanied),
+                done(RelayOutcome::PositiveExit),
+            ],
             Follow::Close(Outcome::PositiveExit),
         ),
         // Still followed elsewhere: no close yet.
-        (Followed, vec![answered(A::StillAccompanied), rs(Started)], Follow::Stay),
+        (
+            Followed,
+            vec![answered(A::StillAccompanied), rs(Started)],
+            Follow::Stay,
+        ),
         // A relay still requested keeps it relaying.
-        (Followed, vec![done(RelayOutcome::PositiveExit), rs(Requested)], Follow::MoveTo(Relaying)),
+        (
+            Followed,
+            vec![done(RelayOutcome::PositiveExit), rs(Requested)],
+            Follow::MoveTo(Relaying),
+        ),
     ];
     for (base, relays, expected) in cases {
         assert_eq!(follow(base, &relays), expected, "{base} {relays:?}");
@@ -304,7 +394,15 @@ fn the_referral_follows_its_relays() {
 fn relays_are_sent_from_diagnosis_relaying_and_followed_on_hold_included() {
     for s in Status::ALL {
         let expected = matches!(s, Status::Diagnosis | Status::Relaying | Status::Followed);
-        assert_eq!(may_request(*s, None), expected && *s != Status::OnHold, "{s}");
-        assert_eq!(may_request(Status::OnHold, Some(*s)), expected, "on hold from {s}");
+        assert_eq!(
+            may_request(*s, None),
+            expected && *s != Status::OnHold,
+            "{s}"
+        );
+        assert_eq!(
+            may_request(Status::OnHold, Some(*s)),
+            expected,
+            "on hold from {s}"
+        );
     }
 }

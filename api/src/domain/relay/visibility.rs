@@ -68,10 +68,48 @@ mod tests {
 
     /// DOMAIN.md's table, by hand: (reader, youth, contact (cvpo false, true), summary,
     /// reasons, structure (sensitive false, true), prescriber, prescriber named if sensitive).
-    const TABLE: &[(Reader, bool, (bool, bool), bool, bool, (bool, bool), bool, bool)] = &[
-        (Counsellor, true, (true, true), true, true, (true, true), false, true),
-        (Receiver, true, (true, false), true, true, (true, true), true, false),
-        (Prescriber, false, (false, false), false, false, (true, false), false, true),
+    type Row = (
+        Reader,
+        bool,
+        (bool, bool),
+        bool,
+        bool,
+        (bool, bool),
+        bool,
+        bool,
+    );
+
+    const TABLE: &[Row] = &[
+        (
+            Counsellor,
+            true,
+            (true, true),
+            true,
+            true,
+            (true, true),
+            false,
+            true,
+        ),
+        (
+            Receiver,
+            true,
+            (true, false),
+            true,
+            true,
+            (true, true),
+            true,
+            false,
+        ),
+        (
+            Prescriber,
+            false,
+            (false, false),
+            false,
+            false,
+            (true, false),
+            false,
+            true,
+        ),
     ];
 
     #[test]
@@ -86,7 +124,11 @@ mod tests {
             assert_eq!(shows_structure(r, false), s0, "{r:?} structure");
             assert_eq!(shows_structure(r, true), s1, "{r:?} sensitive structure");
             assert_eq!(shows_prescriber(r), presc, "{r:?} prescriber");
-            assert_eq!(names_prescriber(r, true), named, "{r:?} sensitive prescriber");
+            assert_eq!(
+                names_prescriber(r, true),
+                named,
+                "{r:?} sensitive prescriber"
+            );
             assert!(names_prescriber(r, false));
         }
     }

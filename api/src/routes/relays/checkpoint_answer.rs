@@ -56,8 +56,7 @@ pub async fn answer_checkpoint(
     let relay = db::tx(&state.pool, move |conn| {
         let f = db::relays::find(conn, id, scope)?.ok_or_else(ApiError::not_found)?;
         let who = capacity(&f, Action::Start);
-        let row =
-            db::relays::answer(conn, id, n, answer, who, expected, &j).map_err(act_error)?;
+        let row = db::relays::answer(conn, id, n, answer, who, expected, &j).map_err(act_error)?;
         show(conn, row, reader(&f), &j, Some(AccessAction::Update))
     })
     .await?;

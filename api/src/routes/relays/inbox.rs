@@ -4,6 +4,7 @@ use api_types::{AccessAction, RelayPage, RelayStatus};
 use serde::Deserialize;
 
 use super::{view, Receiver};
+use crate::auth::Authorized;
 use crate::db::relays::InboxKey;
 use crate::db::{self, cursor};
 use crate::domain::relay::visibility::Reader;
@@ -12,7 +13,6 @@ use crate::ids::{ReferralId, ServiceId, StructureId};
 use crate::routes::referrals::journal;
 use crate::routes::support::limit;
 use crate::state::AppState;
-use crate::auth::Authorized;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]

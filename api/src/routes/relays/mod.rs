@@ -135,7 +135,12 @@ pub fn show(
     let mut v = view::relays(conn, vec![row], reader, j.now)?;
     let (relay, youth) = v.pop().ok_or_else(ApiError::not_found)?;
     if let Some(action) = log.filter(|_| crate::domain::relay::visibility::shows_youth(reader)) {
-        j.access(conn, action, &[(youth, crate::ids::ReferralId(relay.referral_id))], None)?;
+        j.access(
+            conn,
+            action,
+            &[(youth, crate::ids::ReferralId(relay.referral_id))],
+            None,
+        )?;
     }
     Ok(relay)
 }
@@ -168,5 +173,3 @@ pub async fn act(
     let v = relay.version;
     Ok(ok_versioned(&relay, v))
 }
-
-

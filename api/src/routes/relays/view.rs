@@ -40,7 +40,12 @@ pub fn relays(
                 .map(|k| Checkpoint {
                     n: k.n,
                     due_on: k.due_on,
-                    overdue: rule::checkpoint_overdue(r.status, k.due_on, k.answer.is_some(), today),
+                    overdue: rule::checkpoint_overdue(
+                        r.status,
+                        k.due_on,
+                        k.answer.is_some(),
+                        today,
+                    ),
                     answer: k.answer,
                     answered_at: k.answered_at,
                 })
