@@ -63,7 +63,7 @@ async fn two_runners_on_one_database_deliver_each_mail_once() {
             "SELECT string_agg(runs::text, ',' ORDER BY name) AS v FROM job_schedules"
         )
         .as_deref(),
-        Some("1,1,1")
+        Some("1,1,1,1")
     );
     // Both took part (claims skip each other's rows rather than wait).
     let by = sql_text(

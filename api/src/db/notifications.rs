@@ -41,6 +41,22 @@ pub fn notify(
     dedup_key: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<Option<Uuid>> {
+    notify_as(conn, user, kind, link, referral, dedup_key, now, false)
+}
+
+/// [`notify`], or with `digest_only` left to the daily digest whatever the user chose (what a
+/// territory's team shares: the alerts about referrals nobody holds).
+#[allow(clippy::too_many_arguments)]
+pub fn notify_as(
+    conn: &mut PgConnection,
+    user: Uuid,
+    kind: NotificationKind,
+    link: &str,
+    referral: Option<Uuid>,
+    dedup_key: &str,
+    now: DateTime<Utc>,
+    digest_only: bool,
+) -> QueryResult<Option<Uuid>> {
     #[derive(QueryableByName)]
     struct New {
         #[diesel(sql_type = Text)]
@@ -64,7 +80,7 @@ pub fn notify(
     .optional()?;
     let Some(new) = new else { return Ok(None) };
     let pref = EmailPreference::parse(&new.email_preference).unwrap_or(EmailPreference::Immediate);
-    if mail_at_once(pref) {
+    if mail_at_once(pref) && !digest_only {
         let key = format!("notification:{id}");
         if let Some(mail) =
             mails::enqueue(conn, &MailDraft::new(user, template(kind), link, &key), now)?

@@ -86,6 +86,26 @@ pub fn insert(conn: &mut PgConnection, row: &RelayRow) -> Result<RelayRow, Creat
     })
 }
 
+/// Records a new relay request: the row, its event (`relay_requested`, coded `off_platform`
+/// for those), then what follows any change ([`after_change`]: webhooks, the agents' mails,
+/// the referral to `relaying`). Call it inside a transaction.
+pub fn request(
+    conn: &mut PgConnection,
+    row: &RelayRow,
+    journal: &Journal,
+) -> Result<RelayRow, ActError> {
+    let row = insert(conn, row).map_err(|e| match e {
+        CreateError::Exists => ActError::Exists,
+        CreateError::Db(e) => ActError::Db(e),
+    })?;
+    let mut e = EventDraft::new(EventKind::RelayRequested);
+    e.relay = Some(row.id.uuid());
+    e.code = row.off_platform.then(|| "off_platform".to_string());
+    let event = journal.event(conn, row.referral_id, &e)?;
+    after_change(conn, &row, None, event.uuid(), journal)?;
+    Ok(row)
+}
+
 /// Whether the structure has someone to answer through SAS: an active receiver account, or
 /// a partner system (API client, not revoked) with the receiver role.
 pub fn has_account(conn: &mut PgConnection, structure: StructureId) -> QueryResult<bool> {
@@ -336,6 +356,8 @@ pub fn inbox(
 #[derive(Debug)]
 pub enum ActError {
     NotFound,
+    /// An active relay to this service exists already (409 `relay_exists`).
+    Exists,
     Stale,
     Refused(relay::Refusal),
     Checkpoint(relay::CheckpointRefusal),

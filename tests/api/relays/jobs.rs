@@ -132,3 +132,56 @@ async fn a_checkpoint_coming_due_is_told_once_to_the_receiving_structure() {
     let n = get(&app, &recv, "/api/v1/me/notifications").await;
     assert_eq!(n["items"][0]["link"], format!("/relais/{relay}"));
 }
+
+#[actix_web::test]
+async fn urgent_referrals_alert_their_counsellor_or_the_territory_s_digest_once() {
+    let app = spawn_with(&[("SAS_JOBS", "off")]).await;
+    let w = app.world().await;
+    let soon = crate::referrals::referral(
+        "Tom",
+        "Urgent",
+        "2004-04-04",
+        "06 00 00 00 21",
+        Some("2026-03-20"),
+    );
+    let unassigned = id(&refer(&app, &w.prescriber, &soon).await);
+    let mut held = soon.clone();
+    held["youth"]["last_name"] = json!("Suivi");
+    held["youth"]["phone"] = json!("06 00 00 00 22");
+    let assigned = id(&refer(&app, &w.prescriber, &held).await);
+    assert_eq!(
+        take(&app, &w.counsellor, &assigned).await.status(),
+        StatusCode::OK
+    );
+    // Not urgent: far exit date.
+    refer(&app, &w.prescriber, &adult()).await;
+    let r = runner(&app);
+    for _ in 0..2 {
+        r.pass().expect("pass");
+        app.clock.advance(Duration::minutes(61));
+    }
+    r.pass().expect("pass");
+    let alerts = |referral: &str| {
+        count(
+            &app,
+            &format!("SELECT count(*) AS n FROM notifications WHERE kind = 'referral_alert' AND referral_id = '{referral}'"),
+        )
+    };
+    assert_eq!((alerts(&unassigned), alerts(&assigned)), (1, 1));
+    // The unassigned one waits for the digest; the assigned counsellor chose mails at once.
+    assert_eq!(
+        count(&app, &format!("SELECT count(*) AS n FROM notifications WHERE referral_id = '{unassigned}' AND mail_id IS NULL")),
+        1
+    );
+    assert_eq!(
+        count(&app, &format!("SELECT count(*) AS n FROM notifications WHERE referral_id = '{assigned}' AND mail_id IS NOT NULL")),
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM notifications WHERE kind = 'referral_alert'"
+        ),
+        2
+    );
+}

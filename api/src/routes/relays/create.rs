@@ -1,13 +1,12 @@
 //! `POST /referrals/{id}/relays`: a counsellor sends the referral to a service.
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use api_types::{AccessAction, ConsentScope, EventKind, RelayCreate, RelayStatus, ServiceStatus};
+use api_types::{AccessAction, ConsentScope, RelayCreate, RelayStatus, ServiceStatus};
 use uuid::Uuid;
 
 use super::{act_error, show, Counsellor};
 use crate::auth::Authorized;
-use crate::db::relays::{CreateError, RelayRow};
+use crate::db::relays::RelayRow;
 use crate::db::{self, consent, diagnostics, referrals};
-use crate::domain::referral::lifecycle::EventDraft;
 use crate::domain::relay::visibility::Reader;
 use crate::domain::relay::{self as rule};
 use crate::error::{ApiError, ApiResult};
@@ -24,7 +23,6 @@ const MSG_SERVICE: &str = "Not a published service.";
 const MSG_NO_ACCOUNT: &str = "This structure has no SAS account (no active receiver, no API client): record an off-platform relay instead (off_platform: true).";
 const MSG_HAS_ACCOUNT: &str =
     "This structure answers through SAS: send the relay without off_platform.";
-const MSG_EXISTS: &str = "This referral already has an active relay to this service.";
 const MSG_SUMMARY: &str = "At most 2000 characters.";
 
 /// A 422 whose top-level `code` names the rule (the SPA keys its message on it).
@@ -149,15 +147,7 @@ pub async fn create_relay(
                 updated_at: now,
                 version: 1,
             };
-            let row = db::relays::insert(conn, &row).map_err(|e| match e {
-                CreateError::Exists => ApiError::conflict("relay_exists", MSG_EXISTS),
-                CreateError::Db(e) => e.into(),
-            })?;
-            let mut e = EventDraft::new(EventKind::RelayRequested);
-            e.relay = Some(row.id.uuid());
-            e.code = row.off_platform.then(|| "off_platform".to_string());
-            let event = j.event(conn, r.id, &e)?;
-            db::relays::after_change(conn, &row, None, event.uuid(), &j).map_err(act_error)?;
+            let row = db::relays::request(conn, &row, &j).map_err(act_error)?;
             j.access(conn, AccessAction::Update, &[(y.id, r.id)], None)?;
             let location = format!("/api/v1/relays/{}", row.id);
             let relay = show(conn, row, Reader::Counsellor, &j, None)?;

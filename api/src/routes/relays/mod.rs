@@ -73,6 +73,7 @@ fn reader(f: &Found) -> Reader {
 
 const MSG_ILLEGAL: &str =
     "This action is not allowed for you from the relay's current state; see allowed_transitions.";
+const MSG_EXISTS: &str = "This referral already has an active relay to this service.";
 const MSG_REASON: &str = "Give a reason code (DOMAIN.md's list).";
 const MSG_REASON_TEXT: &str = "The reason `other` needs a text.";
 const MSG_TOO_LONG: &str = "At most 500 characters.";
@@ -86,6 +87,7 @@ const MSG_NOT_STARTED: &str = "Checkpoints follow a started relay.";
 pub fn act_error(e: ActError) -> ApiError {
     match e {
         ActError::NotFound => ApiError::not_found(),
+        ActError::Exists => ApiError::conflict("relay_exists", MSG_EXISTS),
         ActError::Stale => ApiError::precondition_failed(),
         ActError::Db(e) => e.into(),
         ActError::Referral(e) => transition_error(e),
