@@ -171,6 +171,7 @@ pub fn referral_page(p: &ReferralProps) -> Html {
                     if shows_diagnostic {
                         <DiagnosticPanel referral_id={r.id} />
                     }
+                    <super::relays::RelaysPanel referral={r.clone()} counsellor={counsellor} onchange={refresh.clone()} />
                     <RequestsPanel referral_id={r.id} can_answer={!counsellor} version={r.version + i32::try_from(r.open_prescriber_requests).unwrap_or(0)} onchange={refresh.clone()} />
                     if !counsellor {
                         { sas_team(&r) }

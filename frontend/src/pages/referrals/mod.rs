@@ -16,6 +16,7 @@ pub mod diagnostic_form;
 pub mod list;
 pub mod new;
 pub mod queue;
+pub mod relays;
 pub mod requests;
 
 pub fn youth_name(r: &Referral) -> String {
