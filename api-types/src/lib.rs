@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod auth;
 mod codes;
+pub mod matching;
 pub mod ops;
 pub mod orient;
 pub mod problem;
@@ -19,6 +20,7 @@ pub mod service;
 
 pub use admin::*;
 pub use auth::*;
+pub use matching::*;
 pub use ops::*;
 pub use orient::*;
 pub use problem::*;

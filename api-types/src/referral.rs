@@ -128,6 +128,10 @@ code_enum! {
         /// A closed journey was resumed: the first event of the new referral (counted in H2
         /// and H3, not in H1, which counts `created`).
         Resumed = "resumed",
+        /// A service was set aside from the referral's matches (`code`: the reason).
+        MatchExcluded = "match_excluded",
+        /// A service set aside was brought back into the matches.
+        MatchExclusionRemoved = "match_exclusion_removed",
         /// A relay was sent (`relay_id`; an off-platform one is coded `off_platform`).
         RelayRequested = "relay_requested",
         /// The receiving structure accepted a relay.
@@ -428,9 +432,10 @@ pub struct Event {
     pub id: Uuid,
     /// An [`EventKind`] code: `created`, `status_changed`, `assigned`, `corrected`,
     /// `consent_recorded`, `contact_attempt`, `contact_corrected`, `diagnostic_saved`,
-    /// `prescriber_requested`, `prescriber_answered`, `transferred`, `resumed`, `relay_requested`,
-    /// `relay_accepted`, `relay_refused`, `relay_expired`, `relay_cancelled`, `relay_started`,
-    /// `relay_completed`, `relay_failed`, `checkpoint_answered`.
+    /// `prescriber_requested`, `prescriber_answered`, `transferred`, `resumed`,
+    /// `match_excluded`, `match_exclusion_removed`, `relay_requested`, `relay_accepted`,
+    /// `relay_refused`, `relay_expired`, `relay_cancelled`, `relay_started`, `relay_completed`,
+    /// `relay_failed`, `checkpoint_answered`.
     pub kind: String,
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,

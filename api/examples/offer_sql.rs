@@ -36,6 +36,8 @@ fn main() {
         modes: vec![],
         age: None,
         q: None,
+        not_full: false,
+        exclude: vec![],
         after: None,
         limit: 21,
     };

@@ -39,20 +39,20 @@ test.describe('Relais', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Demandes de relais' })).toBeVisible();
     const lea = page.getByRole('link', { name: 'Léa Martin' });
     await expect(lea).toBeVisible();
-    await checkPage(page, '40-relais-boite', { action: lea });
+    await checkPage(page, '50-relais-boite', { action: lea });
     await lea.click();
     await expect(page.getByRole('heading', { level: 1, name: 'Léa Martin' })).toBeVisible();
     await expect(page.getByText('Motivé·e, souhaite une formation')).toBeVisible();
     await expect(page.getByText('ASE du Rhône')).toBeVisible();
     const accept = page.getByRole('button', { name: 'Accepter' });
-    await checkPage(page, '41-relais-demande', { action: accept });
+    await checkPage(page, '51-relais-demande', { action: accept });
     await accept.click();
     await expect(page.getByText('Demande : acceptée.')).toBeVisible();
     await page.getByRole('button', { name: 'Confirmer le premier rendez-vous' }).click();
     await expect(page.getByText('Demande : pris en charge.')).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Points de suivi' })).toBeVisible();
     await expect(page.getByText('À 30 jours')).toBeVisible();
-    await checkPage(page, '42-relais-pris-en-charge', { action: page.getByRole('button', { name: 'Terminer l’accompagnement' }) });
+    await checkPage(page, '52-relais-pris-en-charge', { action: page.getByRole('button', { name: 'Terminer l’accompagnement' }) });
     await logout(page);
     // The prescriber reads where Léa was relayed and that she was taken in charge.
     await login(page, ACCOUNTS.prescriber);
@@ -61,7 +61,7 @@ test.describe('Relais', () => {
     await expect(loop).toContainText('E2C Lyon Métropole');
     await expect(loop).toContainText('Pris en charge');
     await expect(loop.getByRole('button')).toHaveCount(0);
-    await checkPage(page, '43-relais-boucle-prescripteur');
+    await checkPage(page, '53-relais-boucle-prescripteur');
     expect(errors).toEqual([]);
   });
 
@@ -74,7 +74,7 @@ test.describe('Relais', () => {
     await expect(panel).toContainText('E2C Lyon Métropole');
     await panel.getByLabel(/Service \(identifiant/).fill(id);
     const send = panel.getByRole('button', { name: 'Envoyer la demande' });
-    await checkPage(page, '44-relais-conseiller', { action: send });
+    await checkPage(page, '54-relais-conseiller', { action: send });
     await send.click();
     await expect(panel.getByText(/n’a pas de compte SAS/)).toBeVisible();
     await panel.getByLabel(/Sans compte SAS/).check({ force: true });
@@ -83,7 +83,7 @@ test.describe('Relais', () => {
     await expect(panel.locator('.fr-badge', { hasText: 'Sans compte SAS' })).toBeVisible();
     await panel.getByRole('button', { name: 'Enregistrer son acceptation' }).click();
     await expect(panel.getByText('Acceptation enregistrée.')).toBeVisible();
-    await checkPage(page, '45-relais-hors-sas');
+    await checkPage(page, '55-relais-hors-sas');
     expect(errors).toEqual([]);
   });
 });

@@ -62,6 +62,7 @@ ALTER TABLE events
   ADD CONSTRAINT events_kind CHECK (kind IN ('created', 'status_changed', 'assigned', 'corrected',
     'consent_recorded', 'contact_attempt', 'contact_corrected', 'diagnostic_saved',
     'prescriber_requested', 'prescriber_answered', 'transferred', 'resumed',
+    'match_excluded', 'match_exclusion_removed',
     'relay_requested', 'relay_accepted', 'relay_refused', 'relay_expired', 'relay_cancelled',
     'relay_started', 'relay_completed', 'relay_failed', 'checkpoint_answered')),
   ADD CONSTRAINT events_relay FOREIGN KEY (relay_id) REFERENCES relays (id);

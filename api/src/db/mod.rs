@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod journal;
 pub mod login_attempts;
 pub mod mails;
+pub mod matching;
 pub mod migrations;
 pub mod notifications;
 pub mod password_tokens;

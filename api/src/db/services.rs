@@ -288,6 +288,10 @@ pub struct Search {
     pub modes: Vec<String>,
     pub age: Option<i32>,
     pub q: Option<String>,
+    /// Leave out the services that say they have no place left (the matching).
+    pub not_full: bool,
+    /// Leave out these services (the matching's exclusions).
+    pub exclude: Vec<uuid::Uuid>,
     pub after: Option<SearchKey>,
     pub limit: i64,
 }
@@ -424,6 +428,13 @@ pub fn search_sql(p: &Search) -> Sql {
     }
     if let Some(t) = &tsq {
         s.push(&format!(" AND s.search_vector @@ {t}"));
+    }
+    if p.not_full {
+        s.push(" AND (s.places_available IS NULL OR s.places_available > 0)");
+    }
+    if !p.exclude.is_empty() {
+        let e = s.texts(p.exclude.iter().map(|u| u.to_string()).collect());
+        s.push(&format!(" AND NOT (s.id = ANY ({e}::uuid[]))"));
     }
     let radius = s.float(p.radius_km);
     s.push(&format!(

@@ -142,6 +142,9 @@ fn conflict_message(code: &str) -> &'static str {
             "Une tentative ne se note qu’en prise de contact, injoignable, diagnostic, relai ou suivi."
         }
         "diagnostic_not_open" => "Le diagnostic se remplit une fois le jeune joint.",
+        "diagnostic_required" => {
+            "Enregistrez un diagnostic avec au moins un besoin pour obtenir des propositions."
+        }
         "referral_closed" => "Ce dossier est clos.",
         "not_closed" => "Seul un parcours clos peut être repris.",
         "already_resumed" => "Ce parcours a déjà été repris.",

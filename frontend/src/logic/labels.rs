@@ -230,6 +230,19 @@ pub fn consent_scope(s: ConsentScope) -> &'static str {
     }
 }
 
+/// Why a counsellor set a service aside from the matches.
+pub fn exclusion_reason(r: api_types::ExclusionReason) -> &'static str {
+    use api_types::ExclusionReason as R;
+    match r {
+        R::NotRelevant => "Ne correspond pas à son projet",
+        R::AlreadyTried => "Déjà fréquenté",
+        R::TooFar => "Trop loin",
+        R::YouthDeclined => "Le jeune ne souhaite pas",
+        R::ConditionsNotMet => "Conditions d’accès non remplies",
+        R::Other => "Autre motif",
+    }
+}
+
 /// A timeline entry in plain French, and who acted ("par …") when the line does not say it.
 ///
 /// The counsellor's assignment is "attribué", never "pris en charge": that word belongs to
@@ -257,6 +270,8 @@ pub fn event(e: &Event) -> (String, Option<String>) {
         ("resumed", _) => "Parcours repris".to_string(),
         ("contact_attempt", _) => "Tentative de contact".to_string(),
         ("diagnostic_saved", _) => "Diagnostic enregistré".to_string(),
+        ("match_excluded", _) => "Service écarté des propositions".to_string(),
+        ("match_exclusion_removed", _) => "Service remis dans les propositions".to_string(),
         ("relay_requested", _) => "Relais demandé".to_string(),
         ("relay_accepted", _) => "Relais accepté par la structure".to_string(),
         ("relay_refused", _) => "Relais refusé par la structure".to_string(),
@@ -275,6 +290,17 @@ pub fn event(e: &Event) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_exclusion_reason_has_its_own_label() {
+        let mut seen: Vec<&str> = api_types::ExclusionReason::ALL
+            .iter()
+            .map(|r| exclusion_reason(*r))
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), api_types::ExclusionReason::ALL.len());
+    }
 
     #[test]
     fn status_codes_round_trip_and_match_the_wire() {

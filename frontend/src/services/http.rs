@@ -26,6 +26,7 @@ pub enum Method {
     Post,
     Put,
     Patch,
+    Delete,
 }
 
 /// A successful answer.
@@ -199,6 +200,7 @@ async fn transport(
         Method::Post => Request::post(&url),
         Method::Put => Request::put(&url),
         Method::Patch => Request::patch(&url),
+        Method::Delete => Request::delete(&url),
     }
     .header("Accept", "application/json, application/problem+json");
     if let Some(t) = bearer {

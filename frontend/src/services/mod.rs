@@ -6,6 +6,7 @@
 pub mod account;
 pub mod auth;
 pub mod http;
+pub mod matching;
 pub mod notifications;
 pub mod offer;
 pub mod operations;

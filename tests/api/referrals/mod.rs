@@ -9,6 +9,7 @@ mod basics;
 mod consent;
 mod inputs;
 mod lifecycle;
+mod matching;
 mod orient;
 mod queue;
 mod storage;

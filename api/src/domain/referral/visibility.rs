@@ -89,9 +89,16 @@ pub fn event_code(
 /// Whether the viewer sees an event of this kind at all. A prescriber follows the progress
 /// (status changes, corrections, consent, the diagnosis being done, a transfer, a resumed
 /// journey, the requests addressed to it) but never the SAS team's own work: the attempts
-/// themselves and the hand-overs between counsellors.
+/// themselves, the hand-overs between counsellors and the services set aside from the matches.
 pub fn event_visible(viewer: Viewer, kind: EventKind) -> bool {
-    viewer.is_sas() || !matches!(kind, EventKind::ContactAttempt | EventKind::Assigned)
+    viewer.is_sas()
+        || !matches!(
+            kind,
+            EventKind::ContactAttempt
+                | EventKind::Assigned
+                | EventKind::MatchExcluded
+                | EventKind::MatchExclusionRemoved
+        )
 }
 
 /// Whether the viewer may read contact attempts, their notes, the contact progress and the
@@ -200,8 +207,14 @@ mod tests {
     fn a_prescriber_never_sees_the_attempts_nor_who_took_over() {
         for v in VIEWERS {
             for kind in EventKind::ALL {
-                let expected =
-                    v.is_sas() || !matches!(kind, EventKind::ContactAttempt | EventKind::Assigned);
+                let expected = v.is_sas()
+                    || !matches!(
+                        kind,
+                        EventKind::ContactAttempt
+                            | EventKind::Assigned
+                            | EventKind::MatchExcluded
+                            | EventKind::MatchExclusionRemoved
+                    );
                 assert_eq!(event_visible(v, *kind), expected, "{v:?} {kind}");
             }
             assert_eq!(sees_orientation_work(v), v.is_sas());

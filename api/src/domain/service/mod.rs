@@ -8,6 +8,7 @@ use crate::domain::{text, vocab};
 pub mod geo;
 pub mod import;
 pub mod lifecycle;
+pub mod matching;
 pub mod zone;
 
 /// Longest free texts (descriptions may be long: data·inclusion advises up to 2,000).

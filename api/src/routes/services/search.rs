@@ -229,6 +229,8 @@ pub async fn search(
             modes: modes_f,
             age,
             q: text,
+            not_full: false,
+            exclude: Vec::new(),
             after,
             limit: limit + 1,
         };
@@ -263,7 +265,7 @@ pub async fn search(
     Ok(HttpResponse::Ok().json(page))
 }
 
-fn result(h: services::Hit, eligibility: api_types::Eligibility) -> ServiceResult {
+pub(crate) fn result(h: services::Hit, eligibility: api_types::Eligibility) -> ServiceResult {
     let s = h.service;
     ServiceResult {
         id: s.id.uuid(),

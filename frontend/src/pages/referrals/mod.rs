@@ -14,6 +14,7 @@ pub mod contact_edit;
 pub mod detail;
 pub mod diagnostic_form;
 pub mod list;
+pub mod matches;
 pub mod new;
 pub mod queue;
 pub mod relays;
