@@ -81,8 +81,8 @@ async fn a_sweep_runs_once_per_period_however_many_runners_pass() {
     let pb = b.pass().expect("pass b");
     assert_eq!(
         pa.sweeps + pb.sweeps,
-        3,
-        "three schedules, each claimed once"
+        4,
+        "four schedules, each claimed once"
     );
     assert_eq!(
         (a.pass().expect("a").sweeps, b.pass().expect("b").sweeps),
