@@ -32,6 +32,7 @@ use crate::state::AppState;
         (status = 404, description = "No such relay in your scope, or no such checkpoint.", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not yours or the relay is not started (`illegal_transition`), not due yet (`checkpoint_not_due`), answered already (`already_answered`), an earlier one open (`earlier_checkpoint_open`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 412, description = "The relay changed since you read it.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`answer` is missing (`required`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 428, description = "`If-Match` is required.", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
