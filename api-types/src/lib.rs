@@ -14,6 +14,7 @@ pub mod orient;
 pub mod problem;
 pub mod reference;
 pub mod referral;
+pub mod relay;
 pub mod rules;
 pub mod service;
 
@@ -25,6 +26,7 @@ pub use orient::*;
 pub use problem::*;
 pub use reference::*;
 pub use referral::*;
+pub use relay::*;
 pub use service::*;
 
 /// Roles a person or partner system can hold. A user's roles are bounded by its structure's

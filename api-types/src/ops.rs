@@ -37,6 +37,21 @@ code_enum! {
         ReferralClosed = "referral_closed",
         /// The SAS team asks the prescriber's help to reach a young person (answer in the app).
         PrescriberRequest = "prescriber_request",
+        /// A new relay request for the user's structure.
+        RelayRequested = "relay_requested",
+        /// A relay request of the user's structure still waits for an answer (10 and 20 days).
+        RelayReminder = "relay_reminder",
+        /// A relay of a referral the user follows was refused.
+        RelayRefused = "relay_refused",
+        /// A relay of a referral the user follows expired without an answer.
+        RelayExpired = "relay_expired",
+        /// A relay of a referral the user follows failed (the young person dropped out…).
+        RelayFailed = "relay_failed",
+        /// A follow-up checkpoint of a relay is due.
+        CheckpointDue = "checkpoint_due",
+        /// A referral needs attention: its exit date is near and it is not in diagnosis yet,
+        /// or it meets the unreachable rule.
+        ReferralAlert = "referral_alert",
     }
 }
 

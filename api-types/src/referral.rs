@@ -132,6 +132,25 @@ code_enum! {
         MatchExcluded = "match_excluded",
         /// A service set aside was brought back into the matches.
         MatchExclusionRemoved = "match_exclusion_removed",
+        /// A relay was sent (`relay_id`; an off-platform one is coded `off_platform`).
+        RelayRequested = "relay_requested",
+        /// The receiving structure accepted a relay.
+        RelayAccepted = "relay_accepted",
+        /// The receiving structure refused a relay (`code`: its reason).
+        RelayRefused = "relay_refused",
+        /// A relay went 30 days without an answer.
+        RelayExpired = "relay_expired",
+        /// A relay was cancelled (`code`: `referral_closed` or `consent_withdrawn` when it
+        /// followed from those).
+        RelayCancelled = "relay_cancelled",
+        /// The first appointment was held: taken in charge.
+        RelayStarted = "relay_started",
+        /// A relay ended well (`code`: its outcome).
+        RelayCompleted = "relay_completed",
+        /// A relay failed (`code`: its reason).
+        RelayFailed = "relay_failed",
+        /// A follow-up checkpoint was answered (`code`: the answer; `fields`: `["j30"]`…).
+        CheckpointAnswered = "checkpoint_answered",
     }
 }
 
@@ -414,12 +433,17 @@ pub struct Event {
     /// An [`EventKind`] code: `created`, `status_changed`, `assigned`, `corrected`,
     /// `consent_recorded`, `contact_attempt`, `contact_corrected`, `diagnostic_saved`,
     /// `prescriber_requested`, `prescriber_answered`, `transferred`, `resumed`,
-    /// `match_excluded`, `match_exclusion_removed`.
+    /// `match_excluded`, `match_exclusion_removed`, `relay_requested`, `relay_accepted`,
+    /// `relay_refused`, `relay_expired`, `relay_cancelled`, `relay_started`, `relay_completed`,
+    /// `relay_failed`, `checkpoint_answered`.
     pub kind: String,
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,
     /// Reason or outcome code.
     pub code: Option<String>,
+    /// The relay this event is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay_id: Option<Uuid>,
     pub occurred_at: DateTime<Utc>,
     /// Who acted (hidden from prescribers for SAS-side actions).
     pub actor: Option<PersonRef>,

@@ -86,6 +86,8 @@ typed_id!(
     ConsentId,
     /// A service of the offer.
     ServiceId,
+    /// A relay of a referral to a service.
+    RelayId,
 );
 
 #[cfg(test)]

@@ -444,6 +444,150 @@ const LYON_EPCI: &str = "200046977";
 
 /// Creates (once) the Métropole de Lyon territory, its structures and one account per role.
 /// Refused unless `SAS_ENV=dev`: the demo password is public.
+/// Demo youths (first, last, birth date, phone) referred by the ASE and relayed to the E2C:
+/// one waiting for the E2C's answer (its mail is in MailDev), one taken in charge.
+const DEMO_YOUTHS: [(&str, &str, &str, &str); 2] = [
+    ("Léa", "Martin", "2007-05-14", "06 12 34 56 78"),
+    ("Yanis", "Benali", "2006-11-02", "06 98 76 54 32"),
+];
+
+/// Referrals of the demo prescriber, reached and diagnosed by the demo counsellor, relayed to
+/// the E2C (the demo receiver): the first waits for its answer, the second was accepted and
+/// started (its checkpoints are due at J+30/90/180). Mails land in the outbox like any.
+fn seed_relays(
+    conn: &mut PgConnection,
+    structures: &[Uuid],
+    services: &[crate::ids::ServiceId],
+    people: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    use crate::db::journal::{Journal, Who};
+    use crate::db::referrals::Scope;
+    use crate::domain::referral::lifecycle::{By, Capacity, Request};
+    use crate::domain::relay::{self, Action, Details};
+    use crate::ids::{RelayId, StructureId, UserId};
+    use api_types::Status;
+    let (Some(&ase), Some(&prescriber), Some(&counsellor), Some(&receiver), Some(&service)) = (
+        structures.get(1),
+        people.get(1),
+        people.get(2),
+        people.get(3),
+        services.first(),
+    ) else {
+        return Ok(());
+    };
+    let team = structures.first().copied().map(StructureId);
+    let p = Journal::new(
+        Who::User(UserId(prescriber)),
+        Some(StructureId(ase)),
+        "seed",
+        now,
+    );
+    let c = Journal::new(Who::User(UserId(counsellor)), team, "seed", now);
+    let r = Journal::new(
+        Who::User(UserId(receiver)),
+        structures.get(7).copied().map(StructureId),
+        "seed",
+        now,
+    );
+    let by_counsellor = |_: &crate::db::referrals::ReferralRow| By {
+        capacity: Capacity::Counsellor,
+        user: Some(UserId(counsellor)),
+    };
+    for (i, (first, last, birth, phone)) in DEMO_YOUTHS.iter().enumerate() {
+        let body: api_types::ReferralCreate = serde_json::from_value(serde_json::json!({
+            "youth": {"first_name": first, "last_name": last, "birth_date": birth, "phone": phone,
+                      "commune_insee": "69388", "contact_channels": ["phone", "sms"]},
+            "reason_code": "ase_exit",
+            "exit_date": (now + chrono::Duration::days(60)).date_naive(),
+            "needs": ["trouver-un-emploi--repondre-a-des-offres-demploi"],
+            "consent": {"informed_at": now, "informed_by": "Paul Prescripteur, éducateur",
+                        "method": "oral", "agreed": ["sas_contact", "share_with_receiver"]}
+        }))
+        .map_err(|e| e.to_string())?;
+        let parsed = crate::domain::youth::parse(body, now).map_err(|e| format!("{e:?}"))?;
+        let id = crate::routes::referrals::create::insert(conn, StructureId(ase), parsed, &p)
+            .map_err(|e| e.to_string())?;
+        let fail = |e: crate::db::referrals::TransitionError| format!("{e:?}");
+        crate::db::referrals::transition(
+            conn,
+            id,
+            Scope::ALL,
+            &Request::to(Status::Contacting),
+            by_counsellor,
+            None,
+            &c,
+        )
+        .map_err(fail)?;
+        crate::db::referrals::transition(
+            conn,
+            id,
+            Scope::ALL,
+            &Request::to(Status::Diagnosis),
+            |_| By::SYSTEM,
+            None,
+            &c,
+        )
+        .map_err(fail)?;
+        let summary = "Motivé·e, souhaite une formation avec des stages en entreprise.";
+        crate::db::diagnostics::insert(
+            conn,
+            &crate::db::diagnostics::DiagnosticRow {
+                referral_id: id,
+                version: 1,
+                content: serde_json::json!({"needs": ["trouver-un-emploi--repondre-a-des-offres-demploi"]}),
+                shared_summary: Some(summary.into()),
+                saved_at: now,
+                saved_by: Some(UserId(counsellor)),
+                blanked_at: None,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        let row = crate::db::relays::RelayRow {
+            id: RelayId::new(),
+            referral_id: id,
+            service_id: service,
+            structure_id: structures
+                .get(7)
+                .copied()
+                .map(StructureId)
+                .unwrap_or(StructureId(ase)),
+            off_platform: false,
+            status: api_types::RelayStatus::Requested,
+            reason: None,
+            reason_text: None,
+            outcome: None,
+            needs: vec!["trouver-un-emploi--repondre-a-des-offres-demploi".into()],
+            shared_summary: Some(summary.into()),
+            requested_by_user_id: Some(UserId(counsellor)),
+            requested_by_client_id: None,
+            requested_at: now,
+            answered_at: None,
+            started_at: None,
+            ended_at: None,
+            updated_at: now,
+            version: 1,
+        };
+        let err = |e: crate::db::relays::ActError| format!("{e:?}");
+        let row = crate::db::relays::request(conn, &row, &c).map_err(err)?;
+        if i == 1 {
+            for action in [Action::Accept, Action::Start] {
+                crate::db::relays::act(
+                    conn,
+                    row.id,
+                    action,
+                    relay::Capacity::Receiver,
+                    &Details::default(),
+                    None,
+                    &r,
+                )
+                .map_err(err)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn seed_demo(settings: &Settings) -> Result<(), String> {
     if settings.env != Env::Dev {
         return Err(SEED_DEMO_REFUSED.into());
@@ -523,20 +667,26 @@ fn seed_demo_in(conn: &mut PgConnection, hash: &str, now: DateTime<Utc>) -> Resu
         .map_err(e)?;
         ids.push(row.id);
     }
+    let mut services = Vec::new();
     for d in &DEMO_SERVICES {
         let structure = ids.get(d.structure).copied().unwrap_or_default();
         let c = communes::get(conn, d.commune).map_err(e)?;
-        crate::db::services::insert(
+        let row = crate::db::services::insert(
             conn,
             &demo_service(d, structure, c.map(|c| (c.latitude, c.longitude)), now),
         )
         .map_err(e)?;
+        services.push(row.id);
     }
+    let mut people = Vec::new();
     for u in &DEMO_USERS {
         let territory_id = u.roles.contains(&"pilot").then_some(territory.id);
         let structure_id = u.structure.and_then(|i| ids.get(i).copied());
-        users::insert(conn, &user_row(u, hash, structure_id, territory_id, now)).map_err(e)?;
+        let row =
+            users::insert(conn, &user_row(u, hash, structure_id, territory_id, now)).map_err(e)?;
+        people.push(row.id);
     }
+    seed_relays(conn, &ids, &services, &people, now)?;
     // One account is only invited: its mail (in the local mail catcher of `make run`) shows
     // the invitation, and its link sets the password.
     let invited = DemoUser {

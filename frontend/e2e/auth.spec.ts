@@ -142,7 +142,7 @@ test.describe('Connexion', () => {
     { role: 'prescriber', email: ACCOUNTS.prescriber, url: /\/signalements$/, heading: 'Mes signalements', nav: ['Mes signalements', 'Signaler un jeune', 'Mes notifications'], shot: '03-accueil-prescripteur' },
     { role: 'counsellor', email: ACCOUNTS.counsellor, url: /\/file-attente$/, heading: 'File d’attente du territoire', nav: ['File d’attente'], shot: '04-accueil-aiguilleur' },
     // Pages whose feature is not built yet say so plainly, instead of looking empty.
-    { role: 'receiver', email: ACCOUNTS.receiver, url: /\/relais$/, heading: 'Demandes de relais', nav: ['Demandes de relais', 'Mes services'], shot: '05-accueil-accueil', says: 'Les demandes de relais arrivent bientôt' },
+    { role: 'receiver', email: ACCOUNTS.receiver, url: /\/relais$/, heading: 'Demandes de relais', nav: ['Demandes de relais', 'Mes services'], shot: '05-accueil-accueil', says: 'Léa Martin' },
     { role: 'pilot', email: ACCOUNTS.pilot, url: /\/pilotage$/, heading: 'Pilotage du territoire', nav: ['Pilotage'], shot: '06-accueil-pilote', says: 'Les indicateurs arrivent bientôt' },
     { role: 'admin', email: ACCOUNTS.admin, url: /\/admin\/structures$/, heading: 'Structures', nav: ['Structures', 'Comptes', 'Tâches', 'Import de l’offre', 'Webhooks'], shot: '07-accueil-admin' },
   ];

@@ -37,6 +37,8 @@ pub enum Route {
     Referral { id: String },
     #[at("/relais")]
     Relays,
+    #[at("/relais/:id")]
+    Relay { id: String },
     #[at("/pilotage")]
     Steering,
     #[at("/admin/structures")]
@@ -81,7 +83,7 @@ impl Route {
             Route::Referrals | Route::NewReferral => Some(Area::Referrals),
             Route::Queue => Some(Area::Queue),
             Route::Referral { .. } => Some(Area::Referral),
-            Route::Relays => Some(Area::Relays),
+            Route::Relays | Route::Relay { .. } => Some(Area::Relays),
             Route::MyServices | Route::NewService | Route::Service { .. } => Some(Area::Services),
             Route::Steering => Some(Area::Steering),
             Route::Structures
@@ -265,7 +267,8 @@ fn render(route: Route) -> Html {
         Route::NewReferral => html! { <pages::referrals::new::NewReferral /> },
         Route::Queue => html! { <pages::referrals::queue::Queue /> },
         Route::Referral { id } => html! { <pages::referrals::detail::ReferralPage {id} /> },
-        Route::Relays => html! { <pages::Relays /> },
+        Route::Relays => html! { <pages::relays::inbox::Inbox /> },
+        Route::Relay { id } => html! { <pages::relays::detail::RelayPage {id} /> },
         Route::Steering => html! { <pages::Steering /> },
         Route::Structures => html! { <pages::admin::structures::Structures /> },
         Route::NewStructure => {

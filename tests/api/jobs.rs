@@ -63,7 +63,7 @@ async fn two_runners_on_one_database_deliver_each_mail_once() {
             "SELECT string_agg(runs::text, ',' ORDER BY name) AS v FROM job_schedules"
         )
         .as_deref(),
-        Some("1,1")
+        Some("1,1,1,1")
     );
     // Both took part (claims skip each other's rows rather than wait).
     let by = sql_text(
@@ -79,14 +79,21 @@ async fn a_sweep_runs_once_per_period_however_many_runners_pass() {
     let (a, b) = (runner(&app), runner(&app));
     let pa = a.pass().expect("pass a");
     let pb = b.pass().expect("pass b");
-    assert_eq!(pa.sweeps + pb.sweeps, 2, "two schedules, each claimed once");
+    assert_eq!(
+        pa.sweeps + pb.sweeps,
+        4,
+        "four schedules, each claimed once"
+    );
     assert_eq!(
         (a.pass().expect("a").sweeps, b.pass().expect("b").sweeps),
         (0, 0)
     );
     app.clock.advance(chrono::Duration::minutes(15));
     let n = a.pass().expect("a").sweeps + b.pass().expect("b").sweeps;
-    assert_eq!(n, 1, "only the 15-minute digest sweep is due again");
+    assert_eq!(
+        n, 2,
+        "only the 15-minute sweeps (digest, relay reminders) are due again"
+    );
     let admin = app.admin().await;
     let jobs: Value = app
         .get("/api/v1/jobs", &admin)

@@ -10,6 +10,7 @@ mod mail;
 mod openapi;
 mod reference;
 mod referrals;
+mod relays;
 mod roles;
 mod services;
 mod sessions;

@@ -76,3 +76,13 @@ pub fn versions(
     ));
     q.load(conn)
 }
+
+/// The latest version, if any (what a relay shares: `domain::diagnostic::for_receiver`).
+pub fn latest(conn: &mut PgConnection, referral: ReferralId) -> QueryResult<Option<DiagnosticRow>> {
+    diagnostics::table
+        .filter(diagnostics::referral_id.eq(referral))
+        .order(diagnostics::version.desc())
+        .select(DiagnosticRow::as_select())
+        .first(conn)
+        .optional()
+}

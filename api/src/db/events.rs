@@ -31,6 +31,8 @@ pub struct EventView {
     pub actor_structure_id: Option<StructureId>,
     #[diesel(sql_type = Nullable<Text>)]
     pub note: Option<String>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub relay_id: Option<uuid::Uuid>,
 }
 
 /// Oldest first, keyset on (occurred_at, id).
@@ -56,7 +58,7 @@ pub fn list(
            coalesce(e.actor_user_id, e.actor_client_id) AS actor_id, \
            coalesce(u.first_name || ' ' || u.last_name, ac.name) AS actor_name, \
            coalesce(u.structure_id, ac.structure_id) AS actor_structure_id, \
-           CASE WHEN n.blanked_at IS NULL THEN n.note END AS note \
+           CASE WHEN n.blanked_at IS NULL THEN n.note END AS note, e.relay_id \
          FROM events e \
          LEFT JOIN users u ON u.id = e.actor_user_id \
          LEFT JOIN api_clients ac ON ac.id = e.actor_client_id \

@@ -96,13 +96,14 @@ impl Journal {
         let fields = q.texts(e.fields.clone());
         let attempt_channel = opt_text(&mut q, e.attempt_channel.map(|c| c.as_str()));
         let to_territory = q.opt_uuid(e.to_territory);
+        let relay = q.opt_uuid(e.relay);
         q.push(&format!(
             "INSERT INTO events (id, referral_id, kind, from_status, to_status, code, \
              actor_user_id, actor_client_id, occurred_at, recorded_at, counsellor_id, fields, \
-             attempt_channel, to_territory_id, \
+             attempt_channel, to_territory_id, relay_id, \
              territory_id, prescriber_structure_id, prescriber_kind, channel, exit_date) \
              SELECT {eid}, r.id, {kind}, {from}, {to}, {code}, {user}, {client}, {now}, now(), \
-             {counsellor}, {fields}, {attempt_channel}, {to_territory}, \
+             {counsellor}, {fields}, {attempt_channel}, {to_territory}, {relay}, \
              r.territory_id, r.prescriber_structure_id, s.kind, \
              r.channel, r.exit_date \
              FROM referrals r LEFT JOIN structures s ON s.id = r.prescriber_structure_id \

@@ -28,6 +28,7 @@ pub mod notifications;
 pub mod password_tokens;
 pub mod referrals;
 pub mod refresh_tokens;
+pub mod relays;
 pub mod schema;
 pub mod services;
 pub mod sql;

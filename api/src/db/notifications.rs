@@ -19,6 +19,13 @@ pub fn template(kind: NotificationKind) -> Template {
     match kind {
         NotificationKind::ReferralClosed => Template::ReferralClosed,
         NotificationKind::PrescriberRequest => Template::PrescriberRequest,
+        NotificationKind::RelayRequested => Template::RelayRequested,
+        NotificationKind::RelayReminder => Template::RelayReminder,
+        NotificationKind::RelayRefused => Template::RelayRefused,
+        NotificationKind::RelayExpired => Template::RelayExpired,
+        NotificationKind::RelayFailed => Template::RelayFailed,
+        NotificationKind::CheckpointDue => Template::CheckpointDue,
+        NotificationKind::ReferralAlert => Template::ReferralAlert,
     }
 }
 
@@ -33,6 +40,22 @@ pub fn notify(
     referral: Option<Uuid>,
     dedup_key: &str,
     now: DateTime<Utc>,
+) -> QueryResult<Option<Uuid>> {
+    notify_as(conn, user, kind, link, referral, dedup_key, now, false)
+}
+
+/// [`notify`], or with `digest_only` left to the daily digest whatever the user chose (what a
+/// territory's team shares: the alerts about referrals nobody holds).
+#[allow(clippy::too_many_arguments)]
+pub fn notify_as(
+    conn: &mut PgConnection,
+    user: Uuid,
+    kind: NotificationKind,
+    link: &str,
+    referral: Option<Uuid>,
+    dedup_key: &str,
+    now: DateTime<Utc>,
+    digest_only: bool,
 ) -> QueryResult<Option<Uuid>> {
     #[derive(QueryableByName)]
     struct New {
@@ -57,7 +80,7 @@ pub fn notify(
     .optional()?;
     let Some(new) = new else { return Ok(None) };
     let pref = EmailPreference::parse(&new.email_preference).unwrap_or(EmailPreference::Immediate);
-    if mail_at_once(pref) {
+    if mail_at_once(pref) && !digest_only {
         let key = format!("notification:{id}");
         if let Some(mail) =
             mails::enqueue(conn, &MailDraft::new(user, template(kind), link, &key), now)?
@@ -110,6 +133,63 @@ pub fn referral_closed(
         &format!("referral_closed:{event}"),
         now,
     )?;
+    Ok(())
+}
+
+/// A relay changed (event `event`): a new request tells the receiving structure's agents
+/// (relays through SAS); a refusal, an expiry or a failure tells the referral's assigned
+/// counsellor. Links only: the app shows the rest to whoever may see it.
+pub fn relay_changed(
+    conn: &mut PgConnection,
+    r: &crate::db::relays::RelayRow,
+    event: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    use api_types::RelayStatus;
+    let referral = r.referral_id.uuid();
+    match r.status {
+        RelayStatus::Requested if !r.off_platform => {
+            for user in crate::db::relays::receivers(conn, r.structure_id)? {
+                notify(
+                    conn,
+                    user,
+                    NotificationKind::RelayRequested,
+                    &format!("/relais/{}", r.id),
+                    None,
+                    &format!("relay_requested:{}:{user}", r.id),
+                    now,
+                )?;
+            }
+        }
+        RelayStatus::Refused | RelayStatus::Expired | RelayStatus::Failed => {
+            let kind = match r.status {
+                RelayStatus::Refused => NotificationKind::RelayRefused,
+                RelayStatus::Expired => NotificationKind::RelayExpired,
+                _ => NotificationKind::RelayFailed,
+            };
+            #[derive(QueryableByName)]
+            struct A {
+                #[diesel(sql_type = Nullable<SqlUuid>)]
+                assigned_counsellor_id: Option<Uuid>,
+            }
+            let a: A =
+                diesel::sql_query("SELECT assigned_counsellor_id FROM referrals WHERE id = $1")
+                    .bind::<SqlUuid, _>(referral)
+                    .get_result(conn)?;
+            if let Some(user) = a.assigned_counsellor_id {
+                notify(
+                    conn,
+                    user,
+                    kind,
+                    &format!("/dossiers/{referral}"),
+                    Some(referral),
+                    &format!("{}:{event}", kind.as_str()),
+                    now,
+                )?;
+            }
+        }
+        _ => {}
+    }
     Ok(())
 }
 

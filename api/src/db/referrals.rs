@@ -271,6 +271,20 @@ pub fn transition(
     r.version += 1;
     let r = update(conn, &r)?;
     journal.event(conn, r.id, &applied.event)?;
+    // Closing cancels the relays not started yet; started ones keep their checkpoints.
+    if r.status == Status::Closed {
+        crate::db::relays::cancel_pending(
+            conn,
+            r.id,
+            crate::domain::relay::REFERRAL_CLOSED,
+            journal,
+        )
+        .map_err(|e| match e {
+            crate::db::relays::ActError::Db(e) => TransitionError::Db(e),
+            crate::db::relays::ActError::Referral(e) => e,
+            _ => TransitionError::Db(diesel::result::Error::RollbackTransaction),
+        })?;
+    }
     Ok((r, y, applied))
 }
 
@@ -767,4 +781,64 @@ pub fn successor(conn: &mut PgConnection, id: ReferralId) -> QueryResult<Option<
         .select(referrals::id)
         .first(conn)
         .optional()
+}
+
+/// A referral a sweep may alert about: who follows it and its territory's calendar.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AlertCandidate {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: ReferralId,
+    #[diesel(sql_type = SqlUuid)]
+    pub territory_id: TerritoryId,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub assigned_counsellor_id: Option<UserId>,
+    #[diesel(sql_type = Text)]
+    pub status: Status,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub on_hold_from: Option<Status>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub exit_date: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub contacting_since: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Text)]
+    pub time_zone: String,
+    #[diesel(sql_type = Bool)]
+    pub unreachable_rule_met: bool,
+}
+
+/// Open referrals not yet in diagnosis whose exit date is on or before `until` (the urgency
+/// rule is applied by the caller in each territory's calendar), and those meeting their
+/// territory's unreachable rule; at most `limit`, by exit date.
+pub fn alert_candidates(
+    conn: &mut PgConnection,
+    until: NaiveDate,
+    limit: i64,
+) -> QueryResult<Vec<AlertCandidate>> {
+    let mut q = Sql::default();
+    let until = q.date(until);
+    let limit = q.int(limit);
+    let early: Vec<String> = EARLY.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    let early = early.join(", ");
+    q.push(&format!(
+        "SELECT r.id, r.territory_id, r.assigned_counsellor_id, r.status, r.on_hold_from, \
+                r.exit_date, r.contacting_since, t.time_zone, {UNREACHABLE_RULE_SQL} AS unreachable_rule_met \
+         FROM referrals r JOIN territories t ON t.id = r.territory_id {ATTEMPTS_LATERAL} \
+         WHERE ((r.status IN ({early}) OR r.on_hold_from IN ({early})) AND r.exit_date <= {until}) \
+            OR {UNREACHABLE_RULE_SQL} \
+         ORDER BY r.exit_date NULLS LAST, r.id LIMIT {limit}"
+    ));
+    q.load(conn)
+}
+
+/// The active counsellors of a territory (its SAS team's), who share its daily digest.
+pub fn territory_counsellors(conn: &mut PgConnection, t: TerritoryId) -> QueryResult<Vec<UserId>> {
+    users::table
+        .inner_join(structures::table.on(structures::id.nullable().eq(users::structure_id)))
+        .filter(structures::sas_team.eq(true))
+        .filter(structures::territory_id.eq(t))
+        .filter(users::active.eq(true))
+        .filter(diesel::dsl::sql::<Bool>("'counsellor' = ANY (users.roles)"))
+        .order(users::id)
+        .select(users::id)
+        .load(conn)
 }

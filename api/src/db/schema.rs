@@ -369,7 +369,12 @@ diesel::joinable!(prescriber_requests -> contact_attempts (attempt_id));
 diesel::joinable!(diagnostics -> referrals (referral_id));
 diesel::joinable!(diagnostics -> users (saved_by));
 
+diesel::joinable!(relays -> referrals (referral_id));
+diesel::joinable!(relay_checkpoints -> relays (relay_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    relays,
+    relay_checkpoints,
     access_logs,
     admin_audit,
     api_clients,
@@ -414,5 +419,41 @@ diesel::table! {
         created_at -> Timestamptz,
         started_at -> Nullable<Timestamptz>,
         finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    relays (id) {
+        id -> Uuid,
+        referral_id -> Uuid,
+        service_id -> Uuid,
+        structure_id -> Uuid,
+        off_platform -> Bool,
+        status -> Text,
+        reason -> Nullable<Text>,
+        reason_text -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        needs -> Array<Text>,
+        shared_summary -> Nullable<Text>,
+        requested_by_user_id -> Nullable<Uuid>,
+        requested_by_client_id -> Nullable<Uuid>,
+        requested_at -> Timestamptz,
+        answered_at -> Nullable<Timestamptz>,
+        started_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    relay_checkpoints (relay_id, n) {
+        relay_id -> Uuid,
+        n -> Int4,
+        due_on -> Date,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamptz>,
+        answered_by_user_id -> Nullable<Uuid>,
+        answered_by_client_id -> Nullable<Uuid>,
     }
 }

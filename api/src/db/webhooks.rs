@@ -188,6 +188,91 @@ pub fn emit_referral_change(
     Ok(n)
 }
 
+/// A relay's status changed (event `event`, recorded with `relay_id`): one delivery per
+/// subscription that may see it — the receiving structure's (relays through SAS), the
+/// prescriber structure's and the SAS team's of the referral's territory — rendered for that
+/// reader (`domain::webhooks::relay_payload`). Returns how many were queued.
+pub fn emit_relay_change(
+    conn: &mut PgConnection,
+    r: &crate::db::relays::RelayRow,
+    from: Option<api_types::RelayStatus>,
+    event: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    use crate::domain::relay::visibility::Reader;
+    #[derive(QueryableByName)]
+    struct Target {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+        #[diesel(sql_type = Bool)]
+        as_sas: bool,
+        #[diesel(sql_type = Bool)]
+        as_receiver: bool,
+        #[diesel(sql_type = Bool)]
+        sensitive: bool,
+    }
+    let targets: Vec<Target> = diesel::sql_query(
+        "SELECT w.id, (s.sas_team AND s.territory_id = f.territory_id) AS as_sas, \
+                (w.structure_id = r.structure_id AND NOT r.off_platform) AS as_receiver, \
+                rs.sensitive \
+         FROM relays r JOIN referrals f ON f.id = r.referral_id \
+         JOIN structures rs ON rs.id = r.structure_id \
+         JOIN webhooks w ON w.disabled_at IS NULL JOIN structures s ON s.id = w.structure_id \
+         WHERE r.id = $1 AND ((w.structure_id = r.structure_id AND NOT r.off_platform) \
+                              OR w.structure_id = f.prescriber_structure_id \
+                              OR (s.sas_team AND s.territory_id = f.territory_id))",
+    )
+    .bind::<SqlUuid, _>(r.id.uuid())
+    .load(conn)?;
+    let mut n = 0;
+    for t in targets {
+        let reader = if t.as_sas {
+            Reader::Counsellor
+        } else if t.as_receiver {
+            Reader::Receiver
+        } else {
+            Reader::Prescriber
+        };
+        let payload = crate::domain::webhooks::relay_payload(
+            reader,
+            r.id.uuid(),
+            r.referral_id.uuid(),
+            event,
+            r.structure_id.uuid(),
+            t.sensitive,
+            r.status,
+            from,
+            r.reason,
+            now,
+        );
+        let id = Uuid::now_v7();
+        let inserted = diesel::sql_query(
+            "INSERT INTO webhook_deliveries (id, webhook_id, event_id, referral_id, event_type, payload, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (webhook_id, event_id) DO NOTHING",
+        )
+        .bind::<SqlUuid, _>(id)
+        .bind::<SqlUuid, _>(t.id)
+        .bind::<SqlUuid, _>(event)
+        .bind::<SqlUuid, _>(r.referral_id.uuid())
+        .bind::<Text, _>(crate::domain::webhooks::RELAY_STATUS_CHANGED)
+        .bind::<Jsonb, _>(&payload)
+        .bind::<Timestamptz, _>(now)
+        .execute(conn)?;
+        if inserted == 1 {
+            jobs::enqueue(
+                conn,
+                DELIVER,
+                &format!("webhook:{id}"),
+                &json!({ "delivery_id": id }),
+                now,
+                MAX_ATTEMPTS,
+            )?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
 #[derive(Debug, QueryableByName)]
 pub struct Delivery {
     #[diesel(sql_type = SqlUuid)]

@@ -6,6 +6,7 @@ pub mod jobs;
 pub mod notifications;
 pub mod password_links;
 pub mod referral;
+pub mod relay;
 pub mod roles;
 pub mod service;
 pub mod siret;

@@ -127,6 +127,7 @@ const SAS_LISTS: &[(&str, &[(&str, &str)])] = &[
         &[
             ("unreachable", "Injoignable"),
             ("did_not_come", "Ne s’est pas présenté"),
+            ("dropped_out", "Abandon"),
             ("already_employed", "Déjà en emploi"),
             ("already_in_training", "Déjà en formation"),
             ("not_eligible", "Non éligible"),

@@ -19,6 +19,8 @@ pub const KEY_BYTES: usize = 32;
 pub const MAX_URL_CHARS: usize = 2000;
 /// The event type of a referral's status change.
 pub const REFERRAL_STATUS_CHANGED: &str = "referral.status_changed";
+/// The event type of a relay's status change (or a checkpoint answered).
+pub const RELAY_STATUS_CHANGED: &str = "relay.status_changed";
 
 /// Why a URL cannot be subscribed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +157,39 @@ pub fn referral_payload(
     })
 }
 
+/// The payload of a relay's change, as `reader` may read it: ids and codes only. The
+/// receiving structure's id goes to the prescriber only when it is not sensitive; reasons
+/// never go to the prescriber; the referral's id goes to the SAS team and the prescriber
+/// (the receiver acts on relays, never on the referral).
+#[allow(clippy::too_many_arguments)]
+pub fn relay_payload(
+    reader: crate::domain::relay::visibility::Reader,
+    relay: Uuid,
+    referral: Uuid,
+    event: Uuid,
+    structure: Uuid,
+    structure_sensitive: bool,
+    status: api_types::RelayStatus,
+    previous: Option<api_types::RelayStatus>,
+    reason: Option<api_types::RelayReason>,
+    occurred_at: chrono::DateTime<chrono::Utc>,
+) -> serde_json::Value {
+    use crate::domain::relay::visibility::{self as rv, Reader};
+    serde_json::json!({
+        "type": RELAY_STATUS_CHANGED,
+        "timestamp": occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "data": {
+            "relay_id": relay,
+            "referral_id": (reader != Reader::Receiver).then_some(referral),
+            "event_id": event,
+            "structure_id": rv::shows_structure(reader, structure_sensitive).then_some(structure),
+            "status": status,
+            "previous_status": previous,
+            "reason": reason.filter(|_| rv::shows_reasons(reader)),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,5 +310,53 @@ mod tests {
     #[test]
     fn secrets_are_shown_with_the_whsec_prefix() {
         assert_eq!(secret_text(&[0u8; 3]), "whsec_AAAA");
+    }
+
+    #[test]
+    fn relay_payloads_name_only_what_each_reader_may_see() {
+        use crate::domain::relay::visibility::Reader;
+        let (relay, referral, event, structure) = (
+            Uuid::from_u128(1),
+            Uuid::from_u128(2),
+            Uuid::from_u128(3),
+            Uuid::from_u128(4),
+        );
+        let at = "2026-03-02T09:00:00Z".parse().expect("time");
+        let p = |reader, sensitive| {
+            relay_payload(
+                reader,
+                relay,
+                referral,
+                event,
+                structure,
+                sensitive,
+                api_types::RelayStatus::Refused,
+                Some(api_types::RelayStatus::Requested),
+                Some(api_types::RelayReason::NoCapacity),
+                at,
+            )
+        };
+        let c = p(Reader::Counsellor, true);
+        assert_eq!(c["type"], RELAY_STATUS_CHANGED);
+        assert_eq!(c["data"]["referral_id"], referral.to_string());
+        assert_eq!(c["data"]["structure_id"], structure.to_string());
+        assert_eq!(c["data"]["reason"], "no_capacity");
+        let r = p(Reader::Receiver, false);
+        assert!(r["data"]["referral_id"].is_null());
+        assert_eq!(r["data"]["reason"], "no_capacity");
+        let ps = p(Reader::Prescriber, true);
+        assert!(
+            ps["data"]["structure_id"].is_null(),
+            "a sensitive structure is not named"
+        );
+        assert!(
+            ps["data"]["reason"].is_null(),
+            "no reason for the prescriber"
+        );
+        assert_eq!(ps["data"]["status"], "refused");
+        assert_eq!(
+            p(Reader::Prescriber, false)["data"]["structure_id"],
+            structure.to_string()
+        );
     }
 }

@@ -26,6 +26,8 @@ pub mod cleanup;
 pub mod digest;
 pub mod import;
 pub mod mail;
+pub mod referral_alerts;
+pub mod relay_reminders;
 pub mod runner;
 pub mod webhook;
 
@@ -103,6 +105,16 @@ pub const SCHEDULES: &[Schedule] = &[
         name: "notifications.digest",
         every_seconds: 15 * 60,
         run: digest::sweep,
+    },
+    Schedule {
+        name: relay_reminders::ROUTE,
+        every_seconds: 15 * 60,
+        run: relay_reminders::sweep,
+    },
+    Schedule {
+        name: referral_alerts::ROUTE,
+        every_seconds: 3600,
+        run: referral_alerts::sweep,
     },
     Schedule {
         name: "jobs.cleanup",

@@ -20,15 +20,36 @@ pub enum Template {
     PrescriberRequest,
     /// The daily summary of the notifications (`count` of them).
     Digest,
+    /// A new relay request for the receiving structure.
+    RelayRequested,
+    /// A relay request still waiting (10 and 20 days).
+    RelayReminder,
+    /// A relay refused, to the assigned counsellor.
+    RelayRefused,
+    /// A relay expired, to the assigned counsellor.
+    RelayExpired,
+    /// A relay failed (drop-out…), to the assigned counsellor.
+    RelayFailed,
+    /// A follow-up checkpoint due, to the receiving structure.
+    CheckpointDue,
+    /// A referral needing attention (exit date near, unreachable rule met).
+    ReferralAlert,
 }
 
 impl Template {
-    pub const ALL: [Template; 5] = [
+    pub const ALL: [Template; 12] = [
         Template::Invitation,
         Template::PasswordReset,
         Template::ReferralClosed,
         Template::PrescriberRequest,
         Template::Digest,
+        Template::RelayRequested,
+        Template::RelayReminder,
+        Template::RelayRefused,
+        Template::RelayExpired,
+        Template::RelayFailed,
+        Template::CheckpointDue,
+        Template::ReferralAlert,
     ];
 
     /// The code stored in `mails.template`.
@@ -39,6 +60,13 @@ impl Template {
             Template::ReferralClosed => "referral_closed",
             Template::PrescriberRequest => "prescriber_request",
             Template::Digest => "digest",
+            Template::RelayRequested => "relay_requested",
+            Template::RelayReminder => "relay_reminder",
+            Template::RelayRefused => "relay_refused",
+            Template::RelayExpired => "relay_expired",
+            Template::RelayFailed => "relay_failed",
+            Template::CheckpointDue => "checkpoint_due",
+            Template::ReferralAlert => "referral_alert",
         }
     }
 
@@ -56,6 +84,13 @@ impl Template {
             Template::PrescriberRequest => "SAS : l’équipe SAS a besoin de votre aide".into(),
             Template::Digest if count == 1 => "SAS : 1 nouvelle notification".into(),
             Template::Digest => format!("SAS : {count} nouvelles notifications"),
+            Template::RelayRequested => "SAS : une nouvelle demande de relais".into(),
+            Template::RelayReminder => "SAS : une demande de relais attend votre réponse".into(),
+            Template::RelayRefused => "SAS : un relais a été refusé".into(),
+            Template::RelayExpired => "SAS : une demande de relais a expiré".into(),
+            Template::RelayFailed => "SAS : un relais n’a pas abouti".into(),
+            Template::CheckpointDue => "SAS : un point de suivi est à renseigner".into(),
+            Template::ReferralAlert => "SAS : un dossier demande votre attention".into(),
         }
     }
 
@@ -66,6 +101,13 @@ impl Template {
             Template::ReferralClosed => "Voir le signalement",
             Template::PrescriberRequest => "Voir la demande",
             Template::Digest => "Voir mes notifications",
+            Template::RelayRequested => "Voir la demande",
+            Template::RelayReminder => "Répondre à la demande",
+            Template::RelayRefused => "Voir le dossier",
+            Template::RelayExpired => "Voir le dossier",
+            Template::RelayFailed => "Voir le dossier",
+            Template::CheckpointDue => "Renseigner le suivi",
+            Template::ReferralAlert => "Voir le dossier",
         }
     }
 }
@@ -141,6 +183,90 @@ struct DigestHtml<'a> {
     count: i64,
 }
 
+#[derive(askama::Template)]
+#[template(path = "mail/relay_requested.txt")]
+struct RelayRequestedText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/relay_requested.html")]
+struct RelayRequestedHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/relay_reminder.txt")]
+struct RelayReminderText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/relay_reminder.html")]
+struct RelayReminderHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/relay_refused.txt")]
+struct RelayRefusedText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/relay_refused.html")]
+struct RelayRefusedHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/relay_expired.txt")]
+struct RelayExpiredText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/relay_expired.html")]
+struct RelayExpiredHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/relay_failed.txt")]
+struct RelayFailedText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/relay_failed.html")]
+struct RelayFailedHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/checkpoint_due.txt")]
+struct CheckpointDueText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/checkpoint_due.html")]
+struct CheckpointDueHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/referral_alert.txt")]
+struct ReferralAlertText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/referral_alert.html")]
+struct ReferralAlertHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
 /// `path` (an SPA path, possibly with a `#fragment`) as an absolute link under `public_url`.
 pub fn absolute(public_url: &str, path: &str) -> String {
     format!("{}{}", public_url.trim_end_matches('/'), path)
@@ -194,6 +320,69 @@ pub fn render(template: Template, link: &str, count: i64) -> Result<Rendered, as
                 link,
                 action,
                 count,
+            }
+            .render()?,
+        ),
+        Template::RelayRequested => (
+            RelayRequestedText { link }.render()?,
+            RelayRequestedHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::RelayReminder => (
+            RelayReminderText { link }.render()?,
+            RelayReminderHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::RelayRefused => (
+            RelayRefusedText { link }.render()?,
+            RelayRefusedHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::RelayExpired => (
+            RelayExpiredText { link }.render()?,
+            RelayExpiredHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::RelayFailed => (
+            RelayFailedText { link }.render()?,
+            RelayFailedHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::CheckpointDue => (
+            CheckpointDueText { link }.render()?,
+            CheckpointDueHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::ReferralAlert => (
+            ReferralAlertText { link }.render()?,
+            ReferralAlertHtml {
+                subject: s,
+                link,
+                action,
             }
             .render()?,
         ),

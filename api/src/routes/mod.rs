@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod me;
 pub mod referrals;
+pub mod relays;
 pub mod services;
 pub mod structures;
 pub mod support;
@@ -96,6 +97,17 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(referrals::resume::resume)
         .service(referrals::request_list::list_requests)
         .service(referrals::request_answer::answer_request)
+        .service(relays::create::create_relay)
+        .service(relays::of_referral::list_referral_relays)
+        .service(relays::inbox::relay_inbox)
+        .service(relays::get::get_relay)
+        .service(relays::accept::accept_relay)
+        .service(relays::refuse::refuse_relay)
+        .service(relays::start::start_relay)
+        .service(relays::fail::fail_relay)
+        .service(relays::complete::complete_relay)
+        .service(relays::cancel::cancel_relay)
+        .service(relays::checkpoint_answer::answer_checkpoint)
         .service(counsellors::list);
 }
 

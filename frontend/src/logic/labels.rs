@@ -32,6 +32,13 @@ pub fn notification(k: api_types::NotificationKind) -> &'static str {
         api_types::NotificationKind::PrescriberRequest => {
             "L’équipe SAS a besoin de votre aide pour joindre un jeune"
         }
+        api_types::NotificationKind::RelayRequested => "Une nouvelle demande de relais",
+        api_types::NotificationKind::RelayReminder => "Une demande de relais attend votre réponse",
+        api_types::NotificationKind::RelayRefused => "Un relais a été refusé",
+        api_types::NotificationKind::RelayExpired => "Une demande de relais a expiré",
+        api_types::NotificationKind::RelayFailed => "Un relais n’a pas abouti",
+        api_types::NotificationKind::CheckpointDue => "Un point de suivi est à renseigner",
+        api_types::NotificationKind::ReferralAlert => "Un dossier demande votre attention",
     }
 }
 
@@ -265,7 +272,14 @@ pub fn event(e: &Event) -> (String, Option<String>) {
         ("diagnostic_saved", _) => "Diagnostic enregistré".to_string(),
         ("match_excluded", _) => "Service écarté des propositions".to_string(),
         ("match_exclusion_removed", _) => "Service remis dans les propositions".to_string(),
-        ("relay_requested", _) => "Relai demandé".to_string(),
+        ("relay_requested", _) => "Relais demandé".to_string(),
+        ("relay_accepted", _) => "Relais accepté par la structure".to_string(),
+        ("relay_refused", _) => "Relais refusé par la structure".to_string(),
+        ("relay_expired", _) => "Demande de relais expirée sans réponse".to_string(),
+        ("relay_cancelled", _) => "Relais annulé".to_string(),
+        ("relay_started", _) => "Premier rendez-vous tenu : jeune pris en charge".to_string(),
+        ("relay_completed", _) => "Relais terminé".to_string(),
+        ("relay_failed", _) => "Relais interrompu".to_string(),
         ("checkpoint_answered", _) => "Point de suivi renseigné".to_string(),
         (_, Some(s)) => format!("Statut : {}", status(s)),
         (other, None) => format!("Événement : {}", other.replace('_', " ")),
@@ -313,6 +327,7 @@ mod tests {
             from_status: None,
             to_status: to,
             code: None,
+            relay_id: None,
             occurred_at: chrono::DateTime::default(),
             note: None,
             actor: actor.map(|n| api_types::PersonRef {

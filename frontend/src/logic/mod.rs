@@ -15,5 +15,6 @@ pub mod orient;
 pub mod password;
 pub mod query;
 pub mod referral_form;
+pub mod relays;
 pub mod thematiques;
 pub mod validate;

@@ -5,13 +5,14 @@ use yew::prelude::*;
 
 use crate::app::Route;
 use crate::components::link::AppLink;
-use crate::session::{use_auth, use_structure_name, use_title, Auth};
+use crate::session::{use_auth, use_title, Auth};
 
 pub mod admin;
 pub mod auth;
 pub mod me;
 pub mod offer;
 pub mod referrals;
+pub mod relays;
 
 #[derive(Properties, PartialEq)]
 pub struct TitleProps {
@@ -59,30 +60,6 @@ pub fn not_found() -> Html {
                 { home_link() }
             </div>
         </div>
-    }
-}
-
-/// The receiver's home, while relays are not built: it says so, instead of looking like an
-/// empty inbox.
-#[function_component(Relays)]
-pub fn relays() -> Html {
-    let structure = use_structure_name();
-    html! {
-        <>
-            <PageTitle text="Demandes de relais" />
-            if let Some(s) = structure {
-                <p class="fr-text--lead">{ s }</p>
-            }
-            <div class="fr-callout">
-                <h2 class="fr-callout__title">{ "Les demandes de relais arrivent bientôt" }</h2>
-                <p class="fr-callout__text">
-                    { "Cette partie de SAS n’est pas encore ouverte : l’équipe SAS ne peut pas encore orienter de jeune vers votre structure depuis SAS." }
-                </p>
-                <p class="fr-callout__text">
-                    { "Quand elle le sera, chaque jeune orienté vers vous apparaîtra ici : vous pourrez accepter ou refuser la demande, confirmer sa prise en charge, puis répondre aux points de suivi à 30, 90 et 180 jours." }
-                </p>
-            </div>
-        </>
     }
 }
 

@@ -13,6 +13,7 @@ pub mod operations;
 pub mod orient;
 pub mod reference;
 pub mod referrals;
+pub mod relays;
 pub mod structures;
 pub mod territories;
 pub mod users;

@@ -117,6 +117,8 @@ pub struct EventDraft {
     pub attempt_channel: Option<AttemptChannel>,
     /// The territory a transfer goes to.
     pub to_territory: Option<uuid::Uuid>,
+    /// The relay this event is about.
+    pub relay: Option<uuid::Uuid>,
 }
 
 impl EventDraft {
@@ -131,6 +133,7 @@ impl EventDraft {
             note: None,
             attempt_channel: None,
             to_territory: None,
+            relay: None,
         }
     }
 }
@@ -455,6 +458,21 @@ pub fn apply(
     }
     next.status = to;
     Ok(Applied { state: next, event })
+}
+
+/// While a referral is on hold, a relay that is requested, starts or fails changes the state
+/// it will return to (`Hold.from`, DOMAIN.md: "while it is on hold, the state it returns to
+/// follows the same rule"). Not a transition: the status stays `on_hold`. Only between the
+/// states relays move (diagnosis, relaying, followed); `None` when nothing changes.
+pub fn retarget_hold(state: &Lifecycle, to: Status) -> Option<Lifecycle> {
+    const RELAY_STATES: [Status; 3] = [Diagnosis, Relaying, Followed];
+    let hold = state.hold.filter(|_| state.status == OnHold)?;
+    if hold.from == to || !RELAY_STATES.contains(&hold.from) || !RELAY_STATES.contains(&to) {
+        return None;
+    }
+    let mut next = state.clone();
+    next.hold = Some(Hold { from: to, ..hold });
+    Some(next)
 }
 
 #[cfg(test)]
@@ -945,5 +963,29 @@ mod tests {
         )
         .expect("accept");
         assert_eq!(a.state.submitted_at, Some(now()));
+    }
+
+    #[test]
+    fn retarget_hold_moves_only_the_state_a_hold_returns_to_between_relay_states() {
+        let relay_states = [Diagnosis, Relaying, Followed];
+        for from in HOLDABLE {
+            for to in Status::ALL {
+                let held = state(OnHold, Some(from));
+                let got = retarget_hold(&held, *to);
+                let expected =
+                    relay_states.contains(&from) && relay_states.contains(to) && from != *to;
+                assert_eq!(got.is_some(), expected, "on hold from {from} to {to}");
+                if let Some(next) = got {
+                    assert_eq!(next.status, OnHold);
+                    assert_eq!(
+                        next.hold.map(|h| (h.from, h.reason)),
+                        Some((*to, HoldReason::WaitingList))
+                    );
+                }
+            }
+        }
+        for s in Status::ALL.iter().filter(|s| **s != OnHold) {
+            assert_eq!(retarget_hold(&state(*s, None), Followed), None, "{s}");
+        }
     }
 }

@@ -79,6 +79,9 @@ pub fn event_code(
         }
         (EventKind::StatusChanged, _) => None,
         (EventKind::Created | EventKind::Resumed, _) => Some(code.to_string()),
+        // The closed loop: checkpoint answers and relay outcomes (never refusal or failure
+        // reasons, nor the causes of cancellations).
+        (EventKind::CheckpointAnswered | EventKind::RelayCompleted, _) => Some(code.to_string()),
         _ => None,
     }
 }
@@ -168,6 +171,10 @@ mod tests {
                             _ => None,
                         },
                         (EventKind::Created | EventKind::Resumed, _) => Some(code),
+                        // The closed loop: checkpoint answers and relay outcomes.
+                        (EventKind::CheckpointAnswered | EventKind::RelayCompleted, _) => {
+                            Some(code)
+                        }
                         _ => None,
                     };
                     assert_eq!(got.as_deref(), expected, "{kind} → {to} {code}");

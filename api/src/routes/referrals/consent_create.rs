@@ -1,6 +1,6 @@
 //! `POST /referrals/{id}/consent`: append a record to the consent history.
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use api_types::{AccessAction, Consent, EventKind, Status};
+use api_types::{AccessAction, Consent, ConsentScope, EventKind, Status};
 use uuid::Uuid;
 
 use super::{journal, scope_of, view, Staff};
@@ -60,6 +60,12 @@ pub async fn record_consent(
             r.version += 1;
             referrals::update(conn, &r)?;
             j.event(conn, r.id, &EventDraft::new(EventKind::ConsentRecorded))?;
+            // A record without `share_with_receiver` withdraws it: the relays not started yet
+            // are cancelled (started ones go on).
+            if !valid.agreed.contains(&ConsentScope::ShareWithReceiver) {
+                db::relays::cancel_pending(conn, r.id, crate::domain::relay::CONSENT_WITHDRAWN, &j)
+                    .map_err(crate::routes::relays::act_error)?;
+            }
             j.access(conn, AccessAction::Update, &[(y.id, r.id)], None)?;
             let location = format!("/api/v1/referrals/{}/consent/{}", r.id, record.id);
             Ok((location, idempotency::to_body(&view::consent(record))?))

@@ -79,7 +79,8 @@ pub async fn create(
     Ok(idempotency::created_response(answer))
 }
 
-fn insert(
+/// Records a parsed referral of `structure` (also the demo data's way, `seed.rs`).
+pub(crate) fn insert(
     conn: &mut PgConnection,
     structure: StructureId,
     p: ParsedReferral,

@@ -158,6 +158,7 @@ pub fn event(e: EventView, viewer: Viewer) -> Event {
         from_status: e.from_status,
         to_status: e.to_status,
         code: visibility::event_code(viewer, e.kind, e.to_status, e.code.as_deref()),
+        relay_id: e.relay_id,
         occurred_at: e.occurred_at,
         actor: match (e.actor_id, e.actor_name) {
             (Some(id), Some(name)) if sees_actor => Some(PersonRef { id, name }),

@@ -56,6 +56,8 @@ pub fn referral_page(p: &ReferralProps) -> Html {
     let reload = use_state(|| 0u32);
     let notice = use_state(|| None::<(AlertKind, String)>);
     let assigning = use_state(|| false);
+    // The service picked with « Relayer » in the matching panel (the relay panel's form).
+    let picked = use_state(|| None::<uuid::Uuid>);
     {
         let data = data.clone();
         use_effect_with((p.id.clone(), *reload), move |(id, _)| {
@@ -171,9 +173,11 @@ pub fn referral_page(p: &ReferralProps) -> Html {
                     }
                     if shows_diagnostic {
                         <DiagnosticPanel referral_id={r.id} />
-                        // The relay step passes `on_relay` here to show its "Relayer" button.
-                        <MatchesPanel referral_id={r.id} version={r.version} />
+                        // « Relayer » on a proposal fills the relay panel's form with its service.
+                        <MatchesPanel referral_id={r.id} version={r.version}
+                            on_relay={counsellor.then(|| { let picked = picked.clone(); Callback::from(move |s: uuid::Uuid| picked.set(Some(s))) })} />
                     }
+                    <super::relays::RelaysPanel referral={r.clone()} counsellor={counsellor} onchange={refresh.clone()} service_id={*picked} />
                     <RequestsPanel referral_id={r.id} can_answer={!counsellor} version={r.version + i32::try_from(r.open_prescriber_requests).unwrap_or(0)} onchange={refresh.clone()} />
                     if !counsellor {
                         { sas_team(&r) }

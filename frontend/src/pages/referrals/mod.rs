@@ -17,6 +17,7 @@ pub mod list;
 pub mod matches;
 pub mod new;
 pub mod queue;
+pub mod relays;
 pub mod requests;
 
 pub fn youth_name(r: &Referral) -> String {

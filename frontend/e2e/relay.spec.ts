@@ -1,0 +1,89 @@
+import { expect, test } from '@playwright/test';
+import { ACCOUNTS, PASSWORD, checkPage, login, logout, watchErrors } from './helpers';
+
+type Page = import('@playwright/test').Page;
+
+/** A bearer token of `email` (the test's own reads through the API). */
+async function bearer(page: Page, email: string): Promise<{ Authorization: string }> {
+  const auth = await page.request.post('/api/v1/auth/token', {
+    data: { grant_type: 'password', email, password: PASSWORD },
+  });
+  const { access_token } = await auth.json();
+  return { Authorization: `Bearer ${access_token}` };
+}
+
+/** The page of the demo referral of `first` `last`, as `email` reads it. */
+async function referralPath(page: Page, email: string, first: string, last: string): Promise<string> {
+  const res = await page.request.get(`/api/v1/referrals?q=${encodeURIComponent(last)}&limit=100`, { headers: await bearer(page, email) });
+  const body = await res.json();
+  const r = body.items.find((i: { youth: { first_name: string } }) => i.youth.first_name === first);
+  expect(r, `referral of ${first} ${last}`).toBeTruthy();
+  return `/dossiers/${r.id}`;
+}
+
+/** The id of the demo service named `nom` (read as the administrator, through the API). */
+async function serviceId(page: Page, nom: string): Promise<string> {
+  const res = await page.request.get('/api/v1/services?limit=100', { headers: await bearer(page, ACCOUNTS.admin) });
+  const page_ = await res.json();
+  const s = page_.items.find((i: { nom: string }) => i.nom === nom);
+  expect(s, `service ${nom}`).toBeTruthy();
+  return s.id;
+}
+
+test.describe('Relais', () => {
+  test('the receiver accepts a relay and confirms the start; the prescriber sees the closed loop', async ({ page }) => {
+    const errors = watchErrors(page);
+    // The demo's E2C has a waiting request (its mail is in the mail catcher).
+    await login(page, ACCOUNTS.receiver);
+    await expect(page).toHaveURL(/\/relais$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Demandes de relais' })).toBeVisible();
+    const lea = page.getByRole('link', { name: 'Léa Martin' });
+    await expect(lea).toBeVisible();
+    await checkPage(page, '50-relais-boite', { action: lea });
+    await lea.click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Léa Martin' })).toBeVisible();
+    await expect(page.getByText('Motivé·e, souhaite une formation')).toBeVisible();
+    await expect(page.getByText('ASE du Rhône')).toBeVisible();
+    const accept = page.getByRole('button', { name: 'Accepter' });
+    await checkPage(page, '51-relais-demande', { action: accept });
+    await accept.click();
+    await expect(page.getByText('Demande : acceptée.')).toBeVisible();
+    await page.getByRole('button', { name: 'Confirmer le premier rendez-vous' }).click();
+    await expect(page.getByText('Demande : pris en charge.')).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Points de suivi' })).toBeVisible();
+    await expect(page.getByText('À 30 jours')).toBeVisible();
+    await checkPage(page, '52-relais-pris-en-charge', { action: page.getByRole('button', { name: 'Terminer l’accompagnement' }) });
+    await logout(page);
+    // The prescriber reads where Léa was relayed and that she was taken in charge.
+    await login(page, ACCOUNTS.prescriber);
+    await page.goto(await referralPath(page, ACCOUNTS.prescriber, 'Léa', 'Martin'));
+    const loop = page.getByRole('region', { name: 'Relais' });
+    await expect(loop).toContainText('E2C Lyon Métropole');
+    await expect(loop).toContainText('Pris en charge');
+    await expect(loop.getByRole('button')).toHaveCount(0);
+    await checkPage(page, '53-relais-boucle-prescripteur');
+    expect(errors).toEqual([]);
+  });
+
+  test('the counsellor relays to a structure without a SAS account, then records it off the platform', async ({ page }) => {
+    const errors = watchErrors(page);
+    const id = await serviceId(page, 'Accompagnement vers l’emploi des jeunes');
+    await login(page, ACCOUNTS.counsellor);
+    await page.goto(await referralPath(page, ACCOUNTS.counsellor, 'Yanis', 'Benali'));
+    const panel = page.getByRole('region', { name: 'Relais' });
+    await expect(panel).toContainText('E2C Lyon Métropole');
+    await panel.getByLabel(/Service \(identifiant/).fill(id);
+    const send = panel.getByRole('button', { name: 'Envoyer la demande' });
+    await checkPage(page, '54-relais-conseiller', { action: send });
+    await send.click();
+    await expect(panel.getByText(/n’a pas de compte SAS/)).toBeVisible();
+    await panel.getByLabel(/Sans compte SAS/).check({ force: true });
+    await send.click();
+    await expect(panel.getByText(/Demande envoyée à Mission Locale de Villeurbanne/)).toBeVisible();
+    await expect(panel.locator('.fr-badge', { hasText: 'Sans compte SAS' })).toBeVisible();
+    await panel.getByRole('button', { name: 'Enregistrer son acceptation' }).click();
+    await expect(panel.getByText('Acceptation enregistrée.')).toBeVisible();
+    await checkPage(page, '55-relais-hors-sas');
+    expect(errors).toEqual([]);
+  });
+});

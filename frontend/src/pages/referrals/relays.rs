@@ -1,0 +1,213 @@
+//! The relays of a referral: the closed loop for its prescriber (where the young person was
+//! relayed, taken in charge or not, each checkpoint's answer), and for the counsellor the
+//! relay actions (send to a service, cancel, send again; "sans compte SAS" for a structure
+//! without an account).
+use api_types::{Referral, Relay, RelayCreate, RelayStatus};
+use uuid::Uuid;
+use yew::prelude::*;
+
+use crate::components::feedback::{Alert, AlertKind};
+use crate::components::fields::{InputField, TextareaField};
+use crate::logic::relays;
+use crate::services::relays::{self as service, Act};
+
+#[derive(Properties, PartialEq)]
+pub struct RelaysProps {
+    pub referral: Referral,
+    /// The SAS team: may send and cancel.
+    pub counsellor: bool,
+    pub onchange: Callback<()>,
+    /// A service picked elsewhere (the matching panel): pre-fills the form.
+    #[prop_or_default]
+    pub service_id: Option<Uuid>,
+}
+
+#[function_component(RelaysPanel)]
+pub fn relays_panel(p: &RelaysProps) -> Html {
+    let items = use_state(Vec::<Relay>::new);
+    let reload = use_state(|| 0u32);
+    let notice = use_state(|| None::<(AlertKind, String)>);
+    {
+        let items = items.clone();
+        use_effect_with(
+            (p.referral.id, p.referral.version, *reload),
+            move |(id, _, _)| {
+                let (id, items) = (*id, items.clone());
+                yew::platform::spawn_local(async move {
+                    if let Ok(v) = service::of_referral(id).await {
+                        items.set(v);
+                    }
+                });
+            },
+        );
+    }
+    let done = {
+        let (reload, notice, cb) = (reload.clone(), notice.clone(), p.onchange.clone());
+        Callback::from(move |r: Result<String, String>| {
+            match r {
+                Ok(m) => notice.set(Some((AlertKind::Success, m))),
+                Err(m) => notice.set(Some((AlertKind::Error, m))),
+            }
+            reload.set(*reload + 1);
+            cb.emit(());
+        })
+    };
+    let can_send = p.counsellor
+        && matches!(
+            p.referral.status,
+            api_types::Status::Diagnosis
+                | api_types::Status::Relaying
+                | api_types::Status::Followed
+                | api_types::Status::OnHold
+        );
+    if items.is_empty() && !can_send {
+        return html! {};
+    }
+    html! {
+        <section class="sas-card" aria-labelledby="titre-relais">
+            <h2 class="fr-h5" id="titre-relais">{ "Relais" }</h2>
+            if let Some((kind, text)) = &*notice {
+                <Alert kind={*kind} small=true>{ text.clone() }</Alert>
+            }
+            if items.is_empty() {
+                <p class="sas-muted">{ "Aucun relais pour l’instant." }</p>
+            }
+            <ul class="sas-plain-list">
+                { for items.iter().map(|r| item(r, p.counsellor, &done)) }
+            </ul>
+            if can_send {
+                <SendForm referral_id={p.referral.id} service_id={p.service_id} ondone={done.clone()} />
+            }
+        </section>
+    }
+}
+
+fn item(r: &Relay, counsellor: bool, done: &Callback<Result<String, String>>) -> Html {
+    let answers: Vec<String> = r
+        .checkpoints
+        .iter()
+        .filter_map(|c| {
+            c.answer
+                .map(|a| format!("à {} jours : {}", c.n, relays::answer(a).to_lowercase()))
+        })
+        .collect();
+    let cancel = {
+        let (id, version, done) = (r.id, r.version, done.clone());
+        Callback::from(move |_: MouseEvent| {
+            let done = done.clone();
+            yew::platform::spawn_local(async move {
+                let res = service::act(id, &Act::Cancel, version).await;
+                done.emit(
+                    res.map(|_| "Relais annulé.".to_string())
+                        .map_err(|e| e.message()),
+                );
+            });
+        })
+    };
+    html! {
+        <li class="fr-mb-2w">
+            <strong>{ r.structure.name.clone() }</strong>
+            if let Some(s) = &r.service_name { { format!(" — {s}") } }
+            { " " }<span class="fr-badge fr-badge--sm fr-badge--no-icon">{ relays::status(r.status) }</span>
+            if r.off_platform { { " " }<span class="fr-badge fr-badge--sm fr-badge--info">{ "Sans compte SAS" }</span> }
+            if let Some(reason) = r.reason { <p class="fr-text--sm fr-mb-0">{ format!("Motif : {}", relays::reason(reason)) }</p> }
+            if !answers.is_empty() { <p class="fr-text--sm fr-mb-0">{ format!("Suivi {}", answers.join(" ; ")) }</p> }
+            if counsellor && relays::cancellable(r.status) {
+                <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm fr-mt-1w" onclick={cancel}
+                    aria-label={format!("Annuler le relais vers {}", r.structure.name)}>{ "Annuler" }</button>
+            }
+            if counsellor && r.off_platform && r.status == RelayStatus::Requested {
+                { off_platform_answer(r, done) }
+            }
+        </li>
+    }
+}
+
+/// For a relay "sans compte SAS", the counsellor records what the structure answered.
+fn off_platform_answer(r: &Relay, done: &Callback<Result<String, String>>) -> Html {
+    let accept = {
+        let (id, version, done) = (r.id, r.version, done.clone());
+        Callback::from(move |_: MouseEvent| {
+            let done = done.clone();
+            yew::platform::spawn_local(async move {
+                let res = service::act(id, &Act::Accept, version).await;
+                done.emit(
+                    res.map(|_| "Acceptation enregistrée.".to_string())
+                        .map_err(|e| e.message()),
+                );
+            });
+        })
+    };
+    html! {
+        <button type="button" class="fr-btn fr-btn--secondary fr-btn--sm fr-mt-1w fr-ml-1w" onclick={accept}>{ "Enregistrer son acceptation" }</button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SendProps {
+    referral_id: Uuid,
+    service_id: Option<Uuid>,
+    ondone: Callback<Result<String, String>>,
+}
+
+#[function_component(SendForm)]
+fn send_form(p: &SendProps) -> Html {
+    let service = use_state(|| p.service_id.map(|s| s.to_string()).unwrap_or_default());
+    let summary = use_state(String::new);
+    let off = use_state(|| false);
+    {
+        let service = service.clone();
+        use_effect_with(p.service_id, move |s| {
+            if let Some(s) = s {
+                service.set(s.to_string());
+            }
+        });
+    }
+    let onsubmit = {
+        let (service, summary, off, id, done) = (
+            service.clone(),
+            summary.clone(),
+            off.clone(),
+            p.referral_id,
+            p.ondone.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(service_id) = service.trim().parse::<Uuid>() else {
+                done.emit(Err(
+                    "Indiquez l’identifiant du service (dans sa fiche de l’annuaire).".into(),
+                ));
+                return;
+            };
+            let body = RelayCreate {
+                service_id,
+                shared_summary: (!summary.trim().is_empty()).then(|| summary.trim().to_string()),
+                off_platform: *off,
+            };
+            let done = done.clone();
+            yew::platform::spawn_local(async move {
+                let res = service::send(id, body).await;
+                done.emit(res.map(|r| format!("Demande envoyée à {}.", r.structure.name)).map_err(|e| match &e {
+                    crate::services::ApiError::Validation { code, .. } if code == "consent_required" => "Le jeune n’a pas accepté que ses informations soient partagées avec la structure : enregistrez d’abord son accord (consentement).".into(),
+                    crate::services::ApiError::Validation { code, .. } if code == "structure_without_account" => "Cette structure n’a pas de compte SAS : cochez « Sans compte SAS » pour enregistrer un relais fait hors de SAS.".into(),
+                    _ => e.message(),
+                }));
+            });
+        })
+    };
+    html! {
+        <form {onsubmit} novalidate=true class="fr-mt-3w">
+            <h3 class="fr-h6">{ "Relayer vers un service" }</h3>
+            <InputField id="relais-service" label="Service (identifiant, depuis l’annuaire ou la recherche de services)" value={(*service).clone()}
+                oninput={{ let service = service.clone(); Callback::from(move |v| service.set(v)) }} />
+            <TextareaField id="relais-synthese" label="Synthèse partagée avec la structure (facultatif : celle du diagnostic sinon)" value={(*summary).clone()}
+                oninput={{ let summary = summary.clone(); Callback::from(move |v| summary.set(v)) }} />
+            <div class="fr-checkbox-group fr-mb-2w">
+                <input type="checkbox" id="relais-hors-sas" checked={*off}
+                    onchange={{ let off = off.clone(); Callback::from(move |_| off.set(!*off)) }} />
+                <label class="fr-label" for="relais-hors-sas">{ "Sans compte SAS : enregistrer un relais fait hors de SAS" }</label>
+            </div>
+            <button type="submit" class="fr-btn">{ "Envoyer la demande" }</button>
+        </form>
+    }
+}
