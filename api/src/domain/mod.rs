@@ -9,6 +9,7 @@ pub mod referral;
 pub mod roles;
 pub mod service;
 pub mod siret;
+pub mod stats;
 pub mod text;
 pub mod vocab;
 pub mod webhooks;
