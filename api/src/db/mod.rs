@@ -31,6 +31,7 @@ pub mod refresh_tokens;
 pub mod schema;
 pub mod services;
 pub mod sql;
+pub mod stats;
 pub mod structures;
 pub mod territories;
 pub mod users;

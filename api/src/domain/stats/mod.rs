@@ -3,5 +3,6 @@
 //! target (`verdict`), and the indicators' definitions, written once (`definitions`).
 pub mod definitions;
 pub mod disclosure;
+pub mod indicators;
 pub mod period;
 pub mod verdict;
