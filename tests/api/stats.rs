@@ -1,0 +1,273 @@
+//! Steering (issue 14), on a hand-built history walked through the API with the injectable
+//! clock: the facts `db::stats::cohort` reads from the events, and the protected report
+//! built on them. Each expected value is worked out by hand in the comments.
+use chrono::{DateTime, NaiveDate, Utc};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::referrals::{id, refer, referral, take, transit};
+use crate::support::*;
+use sas_api::domain::stats::disclosure::{self, Row};
+use sas_api::domain::stats::indicators::{Fact, Measure, Report};
+use sas_api::domain::stats::period::{Month, Period};
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+async fn attempt(app: &TestApp, token: &str, id: &str, outcome: &str) {
+    let res = app
+        .post(
+            &format!("/api/v1/referrals/{id}/contact-attempts"),
+            token,
+            &json!({"channel": "phone", "outcome": outcome}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+async fn ok(res: reqwest::Response) -> Value {
+    let status = res.status();
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{v}");
+    v
+}
+
+fn young(n: u32) -> Value {
+    referral(
+        &format!("Jeune{n}"),
+        "Stat",
+        "2004-05-01",
+        &format!("06110000{n:02}"),
+        Some("2026-04-30"),
+    )
+}
+
+#[actix_web::test]
+async fn the_cohort_facts_come_from_the_events_by_hand() {
+    let app = TestApp::spawn_with(&[("SAS_ACCESS_TOKEN_TTL_SECONDS", "31536000")]).await;
+    let w = app.world().await;
+    let admin = app.admin().await;
+    // A: 31 March 21:30 UTC = 23:30 in Paris (summer time): March's cohort.
+    app.clock.set(at("2026-03-31T21:30:00Z"));
+    let a = id(&refer(&app, &w.prescriber, &young(1)).await);
+    // B: 31 March 22:30 UTC = 1 April 00:30 in Paris: April's. Never contacted.
+    app.clock.set(at("2026-03-31T22:30:00Z"));
+    refer(&app, &w.prescriber, &young(2)).await;
+    // C: 2 April; no answer on the 3rd, reached on the 5th (3 days, 2 attempts); then put on
+    // hold and back, which changes none of its facts.
+    app.clock.set(at("2026-04-02T09:00:00Z"));
+    let c = id(&refer(&app, &w.prescriber, &young(3)).await);
+    // D: 2 April; declined, resumed on the 10th, reached on the 12th under the new referral:
+    // one journey, counted once, in March, contacted after 10 days and 1 attempt.
+    let d = id(&refer(&app, &w.prescriber, &young(4)).await);
+    // E: 2 April, closed as entered in error: out.
+    let e = id(&refer(&app, &w.prescriber, &young(5)).await);
+    // F: 2 April, closed as a duplicate: submitted, out of the denominators.
+    let f = id(&refer(&app, &w.prescriber, &young(6)).await);
+    for r in [&c, &d, &f] {
+        assert_eq!(take(&app, &w.counsellor, r).await.status(), StatusCode::OK);
+    }
+    app.clock.set(at("2026-04-03T09:00:00Z"));
+    attempt(&app, &w.counsellor, &c, "no_answer").await;
+    transit(
+        &app,
+        &w.counsellor,
+        &d,
+        json!({"to": "closed", "outcome": "declined", "reason": "Ne souhaite pas."}),
+        Some("*"),
+    )
+    .await;
+    transit(
+        &app,
+        &w.counsellor,
+        &f,
+        json!({"to": "closed", "outcome": "duplicate", "reason": "Déjà orienté."}),
+        Some("*"),
+    )
+    .await;
+    ok(transit(
+        &app,
+        &admin,
+        &e,
+        json!({"to": "closed", "outcome": "entered_in_error", "reason": "Erreur de saisie."}),
+        Some("*"),
+    )
+    .await)
+    .await;
+    app.clock.set(at("2026-04-05T09:00:00Z"));
+    attempt(&app, &w.counsellor, &c, "reached").await;
+    ok(transit(
+        &app,
+        &w.counsellor,
+        &c,
+        json!({"to": "on_hold", "reason": "waiting_list"}),
+        Some("*"),
+    )
+    .await)
+    .await;
+    ok(transit(
+        &app,
+        &w.counsellor,
+        &c,
+        json!({"to": "diagnosis"}),
+        Some("*"),
+    )
+    .await)
+    .await;
+    app.clock.set(at("2026-04-10T09:00:00Z"));
+    let res = app
+        .post(
+            &format!("/api/v1/referrals/{d}/resume"),
+            &w.counsellor,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let d2 = id(&res.json::<Value>().await.unwrap());
+    app.clock.set(at("2026-04-12T09:00:00Z"));
+    attempt(&app, &w.counsellor, &d2, "appointment_set").await;
+
+    let territory = Uuid::parse_str(&w.territory_id).unwrap();
+    let tz: chrono_tz::Tz = chrono_tz::Europe::Paris;
+    let (start, _) = Period::parse("2026-Q1").unwrap().bounds(tz);
+    let q2 = Period::parse("2026-Q2").unwrap();
+    let (_, end) = q2.bounds(tz);
+    let until = sas_api::domain::stats::period::local_midnight(day("2026-05-01"), tz);
+    let facts: Vec<Fact> =
+        sas_api::db::stats::cohort(&mut app.db(), territory, "Europe/Paris", start, end, until)
+            .unwrap()
+            .into_iter()
+            .map(Fact::from)
+            .collect();
+    let s = Some(Uuid::parse_str(&w.prescriber_id).unwrap());
+    let base = Fact {
+        structure: s,
+        kind: facts[0].kind.clone(),
+        submitted_on: day("2026-04-02"),
+        exit_date: Some(day("2026-04-30")),
+        duplicate: false,
+        first_contact_on: None,
+        attempts_to_contact: 0,
+        unreachable: false,
+        diagnosed: false,
+    };
+    assert!(base.kind.is_some(), "the prescriber's kind, as it was");
+    let mut got = facts.clone();
+    got.sort_by_key(|f| (f.submitted_on, f.first_contact_on, f.duplicate));
+    assert_eq!(
+        got,
+        [
+            Fact {
+                submitted_on: day("2026-03-31"),
+                ..base.clone()
+            },
+            Fact {
+                submitted_on: day("2026-04-01"),
+                ..base.clone()
+            },
+            Fact {
+                duplicate: true,
+                ..base.clone()
+            },
+            Fact {
+                first_contact_on: Some(day("2026-04-05")),
+                attempts_to_contact: 2,
+                ..base.clone()
+            },
+            Fact {
+                first_contact_on: Some(day("2026-04-12")),
+                attempts_to_contact: 1,
+                ..base.clone()
+            },
+        ],
+        "A in March; B, the duplicate F, C and the resumed D in April; E out"
+    );
+    let _ = a;
+    // As of 10 April, D's contact (on the 12th) has not happened yet.
+    let early = sas_api::domain::stats::period::local_midnight(day("2026-04-11"), tz);
+    let before =
+        sas_api::db::stats::cohort(&mut app.db(), territory, "Europe/Paris", start, end, early)
+            .unwrap();
+    assert_eq!(
+        before
+            .iter()
+            .filter(|f| f.first_contact_on.is_some())
+            .count(),
+        1
+    );
+
+    // The report of Q1: A alone, 1 in March: suppressed, not 0; January a true 0; the
+    // quarter goes with March.
+    let r1 = Report::new(
+        Period::parse("2026-Q1").unwrap(),
+        day("2026-03-31"),
+        facts.clone(),
+    );
+    assert_eq!(
+        r1.count(
+            Measure::Submitted,
+            Row::All,
+            Some(Month {
+                year: 2026,
+                month: 3
+            })
+        ),
+        None,
+        "1: suppressed, not 0"
+    );
+    assert_eq!(
+        r1.count(
+            Measure::Submitted,
+            Row::All,
+            Some(Month {
+                year: 2026,
+                month: 1
+            })
+        ),
+        Some(0),
+        "a true 0"
+    );
+    assert_eq!(r1.count(Measure::Submitted, Row::All, None), None);
+    // Q2 as of 30 June: B, C, D and F, 4 in April: hidden, and the quarter with it.
+    let r = Report::new(q2, day("2026-06-30"), facts);
+    assert_eq!(
+        r.count(
+            Measure::Submitted,
+            Row::All,
+            Some(Month {
+                year: 2026,
+                month: 4
+            })
+        ),
+        None
+    );
+    assert_eq!(
+        r.count(
+            Measure::Submitted,
+            Row::All,
+            Some(Month {
+                year: 2026,
+                month: 5
+            })
+        ),
+        Some(0)
+    );
+    assert_eq!(r.count(Measure::Submitted, Row::All, None), None);
+    assert_eq!(r.count(Measure::Diagnosed, Row::All, None), Some(0));
+    assert_eq!(r.median_days_to_contact(None), None);
+    for (published, sums) in r.all_tables() {
+        assert!(disclosure::recoverable(&published, &sums).is_empty());
+    }
+    // Registered prescribers: the world's prescriber structure (an active account), once.
+    let since = at("2025-05-01T00:00:00Z");
+    assert_eq!(
+        sas_api::db::stats::registered_prescribers(&mut app.db(), territory, since, until).unwrap(),
+        1
+    );
+}
