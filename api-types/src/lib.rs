@@ -16,6 +16,7 @@ pub mod reference;
 pub mod referral;
 pub mod rules;
 pub mod service;
+pub mod stats;
 
 pub use admin::*;
 pub use auth::*;
@@ -26,6 +27,7 @@ pub use problem::*;
 pub use reference::*;
 pub use referral::*;
 pub use service::*;
+pub use stats::*;
 
 /// Roles a person or partner system can hold. A user's roles are bounded by its structure's
 /// flags: `prescriber` needs a prescriber structure, `receiver` a receiving one, `counsellor`

@@ -271,3 +271,162 @@ async fn the_cohort_facts_come_from_the_events_by_hand() {
         1
     );
 }
+
+async fn funnel(app: &TestApp, token: &str, query: &str) -> reqwest::Response {
+    app.get(&format!("/api/v1/stats/funnel?{query}"), token)
+        .await
+}
+
+fn stage<'a>(v: &'a Value, code: &str) -> &'a Value {
+    v["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == code)
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn the_funnel_is_scoped_to_the_callers_territory_and_suppressed_under_5() {
+    let app = TestApp::spawn_with(&[("SAS_ACCESS_TOKEN_TTL_SECONDS", "31536000")]).await;
+    let w = app.world().await;
+    let admin = app.admin().await;
+    // Six referrals on 2 March (t0), five of them reached the next day.
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        ids.push(id(&refer(&app, &w.prescriber, &young(n)).await));
+    }
+    app.clock.set(at("2026-03-03T09:00:00Z"));
+    for r in &ids[..5] {
+        assert_eq!(take(&app, &w.counsellor, r).await.status(), StatusCode::OK);
+        attempt(&app, &w.counsellor, r, "reached").await;
+    }
+    app.clock.set(at("2026-04-15T09:00:00Z"));
+    let v = ok(funnel(&app, &w.pilot, "period=2026-03").await).await;
+    assert_eq!(v["months"], json!(["2026-03"]));
+    assert_eq!(v["as_of"], "2026-04-15", "today by default");
+    assert_eq!(
+        stage(&v, "submitted")["total"],
+        json!({"value": 6, "suppressed": false})
+    );
+    assert_eq!(
+        stage(&v, "contacted")["total"],
+        json!({"value": 5, "suppressed": false})
+    );
+    assert_eq!(
+        stage(&v, "diagnosed")["total"],
+        json!({"value": 0, "suppressed": false})
+    );
+    assert_eq!(stage(&v, "relayed")["available"], false);
+    assert_eq!(stage(&v, "relayed")["total"], Value::Null);
+    // The quarter: January and February are true zeros, March 6; nothing hidden.
+    let q = ok(funnel(&app, &w.counsellor, "period=2026-Q1").await).await;
+    assert_eq!(
+        stage(&q, "submitted")["by_month"],
+        json!([{"value": 0, "suppressed": false}, {"value": 0, "suppressed": false}, {"value": 6, "suppressed": false}])
+    );
+    assert_eq!(stage(&q, "contacted")["total"]["value"], 5);
+    // As of 31 March (a past month end), the same; as of 2 March nothing was contacted
+    // yet — but 2 March is neither today nor a month end.
+    let end = ok(funnel(&app, &w.pilot, "period=2026-03&as_of=2026-03-31").await).await;
+    assert_eq!(stage(&end, "contacted")["total"]["value"], 5);
+    problem(
+        funnel(&app, &w.pilot, "period=2026-03&as_of=2026-03-02").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_as_of",
+    )
+    .await;
+    problem(
+        funnel(&app, &w.pilot, "period=2026-02&as_of=2026-01-31").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_as_of",
+    )
+    .await;
+    for bad in ["2026-13", "2026-Q5", "2026", "2026-03-01"] {
+        problem(
+            funnel(&app, &w.pilot, &format!("period={bad}")).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_period",
+        )
+        .await;
+    }
+    // No identifier and no free text in the output.
+    let text = v.to_string();
+    for r in &ids {
+        assert!(!text.contains(r.as_str()));
+    }
+    assert!(!text.contains("Jeune") && !text.contains(&w.prescriber_id));
+    // Another territory's pilot sees nothing of this one; its own is all zeros.
+    let t2 = app.territory("Saint-Étienne", &["42218"]).await;
+    let t2 = t2["id"].as_str().unwrap().to_string();
+    let pilot2 = app
+        .user_token("pi2@sas.test", &["pilot"], None, Some(&t2))
+        .await;
+    problem(
+        funnel(
+            &app,
+            &pilot2,
+            &format!("period=2026-03&territory={}", w.territory_id),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let own = ok(funnel(&app, &pilot2, "period=2026-03").await).await;
+    assert_eq!(own["territory_id"], t2.as_str());
+    assert_eq!(stage(&own, "submitted")["total"]["value"], 0);
+    // Administrators name the territory; a prescriber has no funnel (its own comes later).
+    problem(
+        funnel(&app, &admin, "period=2026-03").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let a = ok(funnel(
+        &app,
+        &admin,
+        &format!("period=2026-03&territory={}", w.territory_id),
+    )
+    .await)
+    .await;
+    assert_eq!(stage(&a, "submitted")["total"]["value"], 6);
+    problem(
+        funnel(
+            &app,
+            &admin,
+            &format!("period=2026-03&territory={}", Uuid::nil()),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    problem(
+        funnel(&app, &w.prescriber, "period=2026-03").await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    // A sixth contact would not change a thing; a seventh referral submitted in April is
+    // another cohort. Closing one as entered in error takes it out: 5 submitted, 4 contacted
+    // (now hidden, and its rate with it).
+    ok(transit(
+        &app,
+        &admin,
+        &ids[0],
+        json!({"to": "closed", "outcome": "entered_in_error", "reason": "Erreur de saisie."}),
+        Some("*"),
+    )
+    .await)
+    .await;
+    let v = ok(funnel(&app, &w.pilot, "period=2026-03").await).await;
+    assert_eq!(
+        stage(&v, "submitted")["total"],
+        json!({"value": 5, "suppressed": false})
+    );
+    assert_eq!(
+        stage(&v, "contacted")["total"],
+        json!({"value": null, "suppressed": true})
+    );
+}

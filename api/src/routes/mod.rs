@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod me;
 pub mod referrals;
 pub mod services;
+pub mod stats;
 pub mod structures;
 pub mod support;
 pub mod territories;
@@ -96,7 +97,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(referrals::resume::resume)
         .service(referrals::request_list::list_requests)
         .service(referrals::request_answer::answer_request)
-        .service(counsellors::list);
+        .service(counsellors::list)
+        .service(stats::funnel::get_funnel);
 }
 
 /// Health probes, outside the versioned API.
