@@ -47,3 +47,44 @@ pub struct FunnelReport {
     pub rules: String,
     pub stages: Vec<FunnelStage>,
 }
+
+/// One indicator of a hypothesis, over the period and per month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+pub struct Indicator {
+    /// `h1_…`, `h2_…`, `h3_…` (docs/STEERING.md).
+    pub code: String,
+    /// `h1`, `h2` or `h3`.
+    pub hypothesis: String,
+    pub label: String,
+    pub definition: String,
+    /// False for H3 until the relays are counted: then no figure.
+    pub available: bool,
+    /// `count` (a number of referrals), `rate` (0 to 1), `days` (a median), `mean`.
+    pub unit: String,
+    /// `higher` or `lower`: which side of a target is good (absent for a plain count).
+    pub better: Option<String>,
+    pub total: Option<StatValue>,
+    /// One per month of the period, in order.
+    pub by_month: Vec<StatValue>,
+}
+
+/// A figure as published: `value` is `null` and `suppressed` true when hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+pub struct StatValue {
+    pub value: Option<f64>,
+    pub suppressed: bool,
+}
+
+/// The H1, H2 and H3 indicators of a territory for a month or a quarter, as of a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+pub struct IndicatorReport {
+    pub territory_id: Uuid,
+    pub period: String,
+    pub as_of: NaiveDate,
+    pub months: Vec<String>,
+    pub rules: String,
+    pub indicators: Vec<Indicator>,
+}

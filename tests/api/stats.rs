@@ -408,6 +408,90 @@ async fn the_funnel_is_scoped_to_the_callers_territory_and_suppressed_under_5() 
         "forbidden",
     )
     .await;
+    // The indicators of March as of 15 April, by hand: 6 referrals, all older than 21
+    // days, 5 reached one day after submission at the first attempt; exit dates 30 April,
+    // 59 days after: all early. One structure of one registered: under 5, suppressed.
+    let i = ok(app
+        .get("/api/v1/stats/indicators?period=2026-03", &w.pilot)
+        .await)
+    .await;
+    let ind = |code: &str| {
+        i["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        ind("h1_referrals")["total"],
+        json!({"value": 6.0, "suppressed": false})
+    );
+    assert_eq!(ind("h1_early_share")["total"]["value"], 1.0);
+    assert_eq!(
+        ind("h1_active_structures")["total"],
+        json!({"value": null, "suppressed": true})
+    );
+    assert_eq!(ind("h2_contact_rate")["total"]["value"], 5.0 / 6.0);
+    assert_eq!(ind("h2_contact_rate")["better"], "higher");
+    assert_eq!(ind("h2_median_days_to_contact")["total"]["value"], 1.0);
+    assert_eq!(
+        ind("h2_median_days_to_contact")["by_month"],
+        json!([{"value": 1.0, "suppressed": false}])
+    );
+    assert_eq!(ind("h2_unreachable_rate")["total"]["value"], 0.0);
+    assert_eq!(ind("h2_attempts_per_contact")["total"]["value"], 1.0);
+    assert_eq!(ind("h3_started_rate")["available"], false);
+    assert_eq!(ind("h3_started_rate")["total"], Value::Null);
+    problem(
+        app.get(
+            &format!(
+                "/api/v1/stats/indicators?period=2026-03&territory={}",
+                w.territory_id
+            ),
+            &pilot2,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    problem(
+        app.get("/api/v1/stats/indicators?period=2026-3", &w.pilot)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_period",
+    )
+    .await;
+    problem(
+        app.get(
+            "/api/v1/stats/indicators?period=2026-03&as_of=2026-04-14",
+            &w.pilot,
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_as_of",
+    )
+    .await;
+    problem(
+        app.get("/api/v1/stats/indicators?period=2026-03", &w.receiver)
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    assert!(!i.to_string().contains(&w.prescriber_id));
+    // As of 31 March only 29 days had passed: still all aged (≥ 21).
+    let m = ok(app
+        .get(
+            "/api/v1/stats/indicators?period=2026-03&as_of=2026-03-31",
+            &w.counsellor,
+        )
+        .await)
+    .await;
+    assert_eq!(m["indicators"][3]["code"], "h2_contact_rate");
+    assert_eq!(m["indicators"][3]["total"]["value"], 5.0 / 6.0);
     // A sixth contact would not change a thing; a seventh referral submitted in April is
     // another cohort. Closing one as entered in error takes it out: 5 submitted, 4 contacted
     // (now hidden, and its rate with it).

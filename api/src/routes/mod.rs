@@ -98,7 +98,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(referrals::request_list::list_requests)
         .service(referrals::request_answer::answer_request)
         .service(counsellors::list)
-        .service(stats::funnel::get_funnel);
+        .service(stats::funnel::get_funnel)
+        .service(stats::indicators::get_indicators);
 }
 
 /// Health probes, outside the versioned API.

@@ -2,6 +2,7 @@
 //! territory (a pilot's, a counsellor's SAS team's); an administrator names one. Another
 //! territory answers 404, like a territory that does not exist.
 pub mod funnel;
+pub mod indicators;
 
 use actix_web::web;
 use chrono::NaiveDate;
