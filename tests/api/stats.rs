@@ -326,6 +326,13 @@ async fn the_funnel_is_scoped_to_the_callers_territory_and_suppressed_under_5() 
         json!([{"value": 0, "suppressed": false}, {"value": 0, "suppressed": false}, {"value": 6, "suppressed": false}])
     );
     assert_eq!(stage(&q, "contacted")["total"]["value"], 5);
+    for code in ["submitted", "contacted", "diagnosed"] {
+        assert_eq!(
+            stage(&q, code)["by_month"][2],
+            stage(&v, code)["total"],
+            "March is a column of Q1's table"
+        );
+    }
     // As of 31 March (a past month end), the same; as of 2 March nothing was contacted
     // yet — but 2 March is neither today nor a month end.
     let end = ok(funnel(&app, &w.pilot, "period=2026-03&as_of=2026-03-31").await).await;

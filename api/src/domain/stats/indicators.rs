@@ -201,10 +201,21 @@ impl Report {
             .then(|| n.iter().sum::<i64>() as f64 / n.len() as f64)
     }
 
-    /// H1: structures that referred in the period (published as a count: suppressed from 1 to
-    /// 4, like any other).
-    pub fn active_structures(&self) -> u64 {
-        self.leaves.iter().filter(|l| l.0.is_some()).count() as u64
+    /// H1: structures that referred in the month or the whole period (published as a rate
+    /// over the registered ones, under the rate rules).
+    pub fn active_structures(&self, month: Option<Month>) -> u64 {
+        let mut s: Vec<Uuid> = self
+            .facts
+            .iter()
+            .filter(|f| {
+                let m = Month::of(f.submitted_on);
+                self.months.contains(&m) && month.is_none_or(|x| x == m)
+            })
+            .filter_map(|f| f.structure)
+            .collect();
+        s.sort_unstable();
+        s.dedup();
+        s.len() as u64
     }
 
     /// Every published count, and the sums binding them, for the outsider's check.
@@ -322,7 +333,15 @@ mod tests {
         assert_eq!(r.median_days_to_contact(jan), Some(2.0));
         assert_eq!(r.attempts_per_contact(None), Some(2.0));
         assert_eq!(r.median_days_to_contact(feb), None);
-        assert_eq!(r.active_structures(), 2);
+        assert_eq!(r.active_structures(None), 2);
+        assert_eq!(r.active_structures(feb), 1);
+        assert_eq!(
+            r.active_structures(Some(Month {
+                year: 2026,
+                month: 3
+            })),
+            0
+        );
         for (published, sums) in r.all_tables() {
             assert!(disclosure::recoverable(&published, &sums).is_empty());
         }

@@ -107,6 +107,26 @@ impl Period {
         }
     }
 
+    /// The quarter containing the period: a month's figures are the column of its quarter's
+    /// table, so the month and the quarter views suppress the same cells.
+    pub fn quarter(self) -> Period {
+        match self {
+            Period::Month(m) => Period::Quarter {
+                year: m.year,
+                quarter: m.quarter(),
+            },
+            q => q,
+        }
+    }
+
+    /// The month, for a month.
+    pub fn month(self) -> Option<Month> {
+        match self {
+            Period::Month(m) => Some(m),
+            Period::Quarter { .. } => None,
+        }
+    }
+
     /// Its months, in order (one or three).
     pub fn months(self) -> Vec<Month> {
         match self {

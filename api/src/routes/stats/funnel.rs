@@ -6,11 +6,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::{allow, Authorized};
-use crate::db::{self, stats};
 use crate::domain::stats::definitions::{COMMON, FUNNEL};
 use crate::domain::stats::disclosure::Row;
-use crate::domain::stats::indicators::{Fact, Measure, Report};
-use crate::domain::stats::period::local_midnight;
+use crate::domain::stats::indicators::Measure;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -54,18 +52,9 @@ pub async fn get_funnel(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let s = super::scope(&state, &caller, q.territory, &q.period, q.as_of).await?;
-    let (start, end) = s.period.bounds(s.tz);
-    let until = local_midnight(s.as_of.succ_opt().unwrap_or(s.as_of), s.tz);
-    let (territory, tz_name) = (s.territory, s.tz_name.clone());
-    let facts = db::run(&state.pool, move |conn| {
-        Ok(stats::cohort(conn, territory, &tz_name, start, end, until)?)
-    })
-    .await?;
-    let report = Report::new(
-        s.period,
-        s.as_of,
-        facts.into_iter().map(Fact::from).collect(),
-    );
+    let (report, _) = super::report(&state, &s).await?;
+    let sel = s.period.month();
+    let months = s.period.months();
     let stages = FUNNEL
         .iter()
         .map(|d| {
@@ -80,10 +69,9 @@ pub async fn get_funnel(
                 label: d.label.to_string(),
                 definition: d.definition.to_string(),
                 available: d.available && measure.is_some(),
-                total: measure.map(|m| shown(report.count(m, Row::All, None))),
+                total: measure.map(|m| shown(report.count(m, Row::All, sel))),
                 by_month: measure.map_or_else(Vec::new, |m| {
-                    report
-                        .months
+                    months
                         .iter()
                         .map(|mo| shown(report.count(m, Row::All, Some(*mo))))
                         .collect()
@@ -95,7 +83,7 @@ pub async fn get_funnel(
         territory_id: s.territory,
         period: s.period.code(),
         as_of: s.as_of,
-        months: report.months.iter().map(|m| m.code()).collect(),
+        months: months.iter().map(|m| m.code()).collect(),
         rules: COMMON.to_string(),
         stages,
     }))

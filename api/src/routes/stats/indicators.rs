@@ -1,14 +1,12 @@
 //! `GET /stats/indicators`: the H1, H2 (and, with the relays, H3) indicators of a territory.
 use actix_web::{get, web, HttpResponse};
 use api_types::{Indicator, IndicatorReport, StatValue};
-use chrono::Months;
 
 use crate::auth::{allow, Authorized};
-use crate::db::{self, stats};
 use crate::domain::stats::definitions::{Hypothesis, COMMON, INDICATORS};
 use crate::domain::stats::disclosure::{self, Row};
-use crate::domain::stats::indicators::{Fact, Measure, Report};
-use crate::domain::stats::period::{local_midnight, Month, REGISTERED_WITHIN_MONTHS};
+use crate::domain::stats::indicators::{Measure, Report};
+use crate::domain::stats::period::Month;
 use crate::domain::stats::verdict::Better;
 use crate::error::ApiResult;
 use crate::routes::stats::funnel::FunnelQuery;
@@ -29,7 +27,9 @@ fn figure(code: &str, r: &Report, month: Option<Month>, registered: u64) -> Opti
             .count(Measure::Submitted, Row::All, month)
             .map(|n| n as f64),
         "h1_early_share" => rate(Measure::Early, Measure::WithExit),
-        "h1_active_structures" => disclosure::rate(r.active_structures(), registered, true, true),
+        "h1_active_structures" => {
+            disclosure::rate(r.active_structures(month), registered, true, true)
+        }
         "h2_contact_rate" => rate(Measure::AgedContacted, Measure::Aged),
         "h2_median_days_to_contact" => r.median_days_to_contact(month),
         "h2_unreachable_rate" => rate(Measure::AgedUnreachable, Measure::Aged),
@@ -70,66 +70,46 @@ pub async fn get_indicators(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let s = super::scope(&state, &caller, q.territory, &q.period, q.as_of).await?;
-    let (start, end) = s.period.bounds(s.tz);
-    let until = local_midnight(s.as_of.succ_opt().unwrap_or(s.as_of), s.tz);
-    let since_day = s
-        .as_of
-        .checked_sub_months(Months::new(REGISTERED_WITHIN_MONTHS))
-        .unwrap_or(s.as_of);
-    let since = local_midnight(since_day, s.tz);
-    let (territory, tz_name) = (s.territory, s.tz_name.clone());
-    let (facts, registered) = db::run(&state.pool, move |conn| {
-        let facts = stats::cohort(conn, territory, &tz_name, start, end, until)?;
-        let registered = stats::registered_prescribers(conn, territory, since, until)?;
-        Ok((facts, registered))
-    })
-    .await?;
-    let report = Report::new(
-        s.period,
-        s.as_of,
-        facts.into_iter().map(Fact::from).collect(),
-    );
+    let (report, registered) = super::report(&state, &s).await?;
+    let sel = s.period.month();
+    let months = s.period.months();
     let registered = u64::try_from(registered).unwrap_or(0);
     let indicators = INDICATORS
         .iter()
-        .map(|d| {
-            let per_month = d.code != "h1_active_structures";
-            Indicator {
-                code: d.code.to_string(),
-                hypothesis: match d.hypothesis {
-                    Some(Hypothesis::H1) => "h1",
-                    Some(Hypothesis::H2) => "h2",
-                    _ => "h3",
-                }
-                .to_string(),
-                label: d.label.to_string(),
-                definition: d.definition.to_string(),
-                available: d.available,
-                unit: unit(d.code).to_string(),
-                better: d.better.map(|b| match b {
-                    Better::Higher => "higher".to_string(),
-                    Better::Lower => "lower".to_string(),
-                }),
-                total: d
-                    .available
-                    .then(|| value(figure(d.code, &report, None, registered))),
-                by_month: if d.available && per_month {
-                    report
-                        .months
-                        .iter()
-                        .map(|m| value(figure(d.code, &report, Some(*m), registered)))
-                        .collect()
-                } else {
-                    Vec::new()
-                },
+        .map(|d| Indicator {
+            code: d.code.to_string(),
+            hypothesis: match d.hypothesis {
+                Some(Hypothesis::H1) => "h1",
+                Some(Hypothesis::H2) => "h2",
+                _ => "h3",
             }
+            .to_string(),
+            label: d.label.to_string(),
+            definition: d.definition.to_string(),
+            available: d.available,
+            unit: unit(d.code).to_string(),
+            better: d.better.map(|b| match b {
+                Better::Higher => "higher".to_string(),
+                Better::Lower => "lower".to_string(),
+            }),
+            total: d
+                .available
+                .then(|| value(figure(d.code, &report, sel, registered))),
+            by_month: if d.available {
+                months
+                    .iter()
+                    .map(|m| value(figure(d.code, &report, Some(*m), registered)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     Ok(HttpResponse::Ok().json(IndicatorReport {
         territory_id: s.territory,
         period: s.period.code(),
         as_of: s.as_of,
-        months: report.months.iter().map(|m| m.code()).collect(),
+        months: months.iter().map(|m| m.code()).collect(),
         rules: COMMON.to_string(),
         indicators,
     }))

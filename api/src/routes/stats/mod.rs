@@ -5,14 +5,15 @@ pub mod funnel;
 pub mod indicators;
 
 use actix_web::web;
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
 use api_types::Role;
 
 use crate::auth::Caller;
-use crate::db::{self, territories};
+use crate::db::{self, stats, territories};
+use crate::domain::stats::indicators::{Fact, Report};
 use crate::domain::stats::period::{self, Period};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -63,4 +64,30 @@ pub async fn scope(
         period,
         as_of,
     })
+}
+
+/// The report the figures of `s` are read from: always its quarter's (a month is one of its
+/// columns), with the facts as of `s.as_of`; and the registered prescriber structures.
+pub async fn report(state: &web::Data<AppState>, s: &Scope) -> ApiResult<(Report, i64)> {
+    let quarter = s.period.quarter();
+    let (start, end) = quarter.bounds(s.tz);
+    let until = period::local_midnight(s.as_of.succ_opt().unwrap_or(s.as_of), s.tz);
+    let since_day = s
+        .as_of
+        .checked_sub_months(Months::new(period::REGISTERED_WITHIN_MONTHS))
+        .unwrap_or(s.as_of);
+    let since = period::local_midnight(since_day, s.tz);
+    let (territory, tz_name) = (s.territory, s.tz_name.clone());
+    let (facts, registered) = db::run(&state.pool, move |conn| {
+        let facts = stats::cohort(conn, territory, &tz_name, start, end, until)?;
+        let registered = stats::registered_prescribers(conn, territory, since, until)?;
+        Ok((facts, registered))
+    })
+    .await?;
+    let report = Report::new(
+        quarter,
+        s.as_of,
+        facts.into_iter().map(Fact::from).collect(),
+    );
+    Ok((report, registered))
 }
