@@ -49,8 +49,8 @@ pub const COMMON: &str = "Une orientation compte dans la cohorte du mois (ou du 
 /// The funnel, in order.
 pub const FUNNEL: [Definition; 7] = [
     d("submitted", None, "Transmises", "Orientations transmises par un prescripteur dans la période (hors saisies par erreur ; les doublons comptent ici mais pas aux étapes suivantes).", None, true),
-    d("contacted", None, "Jointes", "Orientations dont le jeune a été joint au moins une fois (une tentative de contact aboutie) à la date as_of.", None, true),
-    d("diagnosed", None, "Diagnostiquées", "Orientations dont le diagnostic a été validé à la date as_of.", None, true),
+    d("contacted", None, "Jointes", "Orientations dont le jeune a été joint au moins une fois (une tentative « joint » ou « rendez-vous fixé ») à la date as_of, y compris sous l'orientation qui la reprend.", None, true),
+    d("diagnosed", None, "Diagnostiquées", "Orientations dont un diagnostic a été enregistré à la date as_of.", None, true),
     d("relayed", None, "Relayées", "Orientations ayant au moins un relais demandé à une structure d'accueil.", None, false),
     d("accepted", None, "Acceptées", "Orientations dont un relais a été accepté par la structure d'accueil.", None, false),
     d("started", None, "Démarrées", "Orientations dont l'accompagnement a démarré dans une structure d'accueil.", None, false),
