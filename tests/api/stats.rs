@@ -339,13 +339,13 @@ async fn the_funnel_is_scoped_to_the_callers_territory_and_suppressed_under_5() 
     assert_eq!(stage(&end, "contacted")["total"]["value"], 5);
     problem(
         funnel(&app, &w.pilot, "period=2026-03&as_of=2026-03-02").await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_as_of",
     )
     .await;
     problem(
         funnel(&app, &w.pilot, "period=2026-02&as_of=2026-01-31").await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_as_of",
     )
     .await;
@@ -477,7 +477,7 @@ async fn the_funnel_is_scoped_to_the_callers_territory_and_suppressed_under_5() 
             &w.pilot,
         )
         .await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_as_of",
     )
     .await;

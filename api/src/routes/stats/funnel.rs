@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct FunnelQuery {
     /// A month (`2026-03`) or a quarter (`2026-Q1`).
+    #[param(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2]|[Qq][1-4])$")]
     pub period: String,
     /// Today (the default) or the last day of a past month, in the territory's time zone.
     pub as_of: Option<NaiveDate>,
@@ -40,7 +41,8 @@ fn shown(v: Option<u64>) -> StatCount {
     params(FunnelQuery),
     responses(
         (status = 200, description = "The funnel.", body = api_types::FunnelReport),
-        (status = 400, description = "A period that is not a month or a quarter (`invalid_period`), an `as_of` that is neither today nor a past month end or before the period (`invalid_as_of`).", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A period that is not a month or a quarter between 1900 and 2100 (`invalid_period`).", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An `as_of` that is neither today nor a past month end, or before the period (`invalid_as_of`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not your territory, or no such territory (`not_found`).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]

@@ -55,7 +55,11 @@ pub async fn scope(
         .map_err(|_| ApiError::internal("a territory's time zone is not known"))?;
     let today = period::local_day(state.clock.now(), tz);
     let as_of = period::as_of(as_of, today, period).ok_or_else(|| {
-        ApiError::bad_request(period::INVALID_AS_OF, period::INVALID_AS_OF_MESSAGE)
+        ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            period::INVALID_AS_OF,
+            period::INVALID_AS_OF_MESSAGE,
+        )
     })?;
     Ok(Scope {
         territory: id,
