@@ -17,6 +17,7 @@ pub mod referral;
 pub mod relay;
 pub mod rules;
 pub mod service;
+pub mod stats;
 
 pub use admin::*;
 pub use auth::*;
@@ -28,6 +29,7 @@ pub use reference::*;
 pub use referral::*;
 pub use relay::*;
 pub use service::*;
+pub use stats::*;
 
 /// Roles a person or partner system can hold. A user's roles are bounded by its structure's
 /// flags: `prescriber` needs a prescriber structure, `receiver` a receiving one, `counsellor`

@@ -34,6 +34,7 @@ use utoipa::OpenApi;
         (name = "relays", description = "Relay: requests to receiving structures, their answers and the follow-up checkpoints (the closed loop)."),
         (name = "services", description = "The offer: a receiving structure's services, and their publication."),
         (name = "offer", description = "The published offer, for anyone: search and the data·inclusion export."),
+        (name = "stats", description = "Steering: the funnel and the indicators of a territory, aggregated and suppressed under 5 (docs/STEERING.md)."),
         (name = "health", description = "Probes."),
     )
 )]

@@ -15,6 +15,7 @@ mod roles;
 mod services;
 mod sessions;
 mod spa;
+mod stats;
 mod support;
 mod throttling;
 mod webhooks;

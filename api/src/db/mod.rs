@@ -32,6 +32,7 @@ pub mod relays;
 pub mod schema;
 pub mod services;
 pub mod sql;
+pub mod stats;
 pub mod structures;
 pub mod territories;
 pub mod users;

@@ -10,6 +10,7 @@ pub mod relay;
 pub mod roles;
 pub mod service;
 pub mod siret;
+pub mod stats;
 pub mod text;
 pub mod vocab;
 pub mod webhooks;

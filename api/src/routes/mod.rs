@@ -13,6 +13,7 @@ pub mod me;
 pub mod referrals;
 pub mod relays;
 pub mod services;
+pub mod stats;
 pub mod structures;
 pub mod support;
 pub mod territories;
@@ -108,7 +109,9 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(relays::complete::complete_relay)
         .service(relays::cancel::cancel_relay)
         .service(relays::checkpoint_answer::answer_checkpoint)
-        .service(counsellors::list);
+        .service(counsellors::list)
+        .service(stats::funnel::get_funnel)
+        .service(stats::indicators::get_indicators);
 }
 
 /// Health probes, outside the versioned API.
