@@ -4,6 +4,7 @@
 //! (`cargo test -p sas-frontend`).
 pub mod access;
 pub mod admin_forms;
+pub mod consent_form;
 pub mod error;
 pub mod form;
 pub mod format;
