@@ -1,7 +1,8 @@
 //! Referrals: `GET /referrals`, `GET /referrals/{id}`, `GET /referrals/{id}/events`,
-//! `POST /referrals`, `POST /referrals/{id}/transitions`.
+//! `POST /referrals`, `POST /referrals/{id}/transitions`, `POST /referrals/{id}/consent`.
 use api_types::{
-    Event, EventPage, Referral, ReferralCreate, ReferralPage, Status, TransitionRequest,
+    Consent, ConsentRecord, Event, EventPage, Referral, ReferralCreate, ReferralPage, Status,
+    TransitionRequest,
 };
 use uuid::Uuid;
 
@@ -88,6 +89,18 @@ pub async fn get(id: &str) -> Result<Referral, ApiError> {
 pub async fn events(id: &str) -> Result<Vec<Event>, ApiError> {
     let page: EventPage = http::get(&format!("/referrals/{}/events?limit=100", encode(id))).await?;
     Ok(page.items)
+}
+
+/// A new consent record: the latest one is the one that counts (a relay needs
+/// `share_with_receiver` in it).
+pub async fn record_consent(id: Uuid, body: Consent) -> Result<ConsentRecord, ApiError> {
+    http::send(
+        Method::Post,
+        &format!("/referrals/{id}/consent"),
+        &body,
+        None,
+    )
+    .await
 }
 
 pub async fn create(body: ReferralCreate) -> Result<Referral, ApiError> {

@@ -189,6 +189,9 @@ pub fn referral_page(p: &ReferralProps) -> Html {
                     }
                     { representative(&r) }
                     { consent(&r) }
+                    if counsellor && r.status != Status::Closed {
+                        <super::consent_record::NewConsent referral={r.clone()} onchange={on_moved.clone()} />
+                    }
                 </div>
                 <div class="fr-col-12 fr-col-lg-5">
                     { timeline(&data.events) }

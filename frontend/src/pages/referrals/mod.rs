@@ -10,6 +10,7 @@ use crate::services::referrals::ReferralFilter;
 
 pub mod actions;
 pub mod attempts;
+pub mod consent_record;
 pub mod contact_edit;
 pub mod detail;
 pub mod diagnostic_form;

@@ -8,8 +8,13 @@ use yew::prelude::*;
 
 use crate::components::feedback::{Alert, AlertKind};
 use crate::components::fields::{InputField, TextareaField};
+use crate::logic::consent_form::ConsentForm;
 use crate::logic::relays;
 use crate::services::relays::{self as service, Act};
+
+const MSG_CONSENT_REQUIRED: &str = "Le jeune n’a pas accepté que ses informations soient partagées avec la structure : enregistrez d’abord son accord (consentement).";
+const MSG_CONSENT_SAVED: &str =
+    "Accord du jeune enregistré : vous pouvez envoyer la demande de relais.";
 
 #[derive(Properties, PartialEq)]
 pub struct RelaysProps {
@@ -27,6 +32,9 @@ pub fn relays_panel(p: &RelaysProps) -> Html {
     let items = use_state(Vec::<Relay>::new);
     let reload = use_state(|| 0u32);
     let notice = use_state(|| None::<(AlertKind, String)>);
+    // A relay refused for want of `share_with_receiver`: the consent form it offers.
+    let consent_needed = use_state(|| false);
+    let consent_open = use_state(|| false);
     {
         let items = items.clone();
         use_effect_with(
@@ -49,6 +57,27 @@ pub fn relays_panel(p: &RelaysProps) -> Html {
                 Err(m) => notice.set(Some((AlertKind::Error, m))),
             }
             reload.set(*reload + 1);
+            cb.emit(());
+        })
+    };
+    let on_consent_required = {
+        let (needed, open) = (consent_needed.clone(), consent_open.clone());
+        Callback::from(move |_: ()| {
+            needed.set(true);
+            open.set(false);
+        })
+    };
+    let consent_saved = {
+        let (needed, open, notice, cb) = (
+            consent_needed.clone(),
+            consent_open.clone(),
+            notice.clone(),
+            p.onchange.clone(),
+        );
+        Callback::from(move |_: ()| {
+            needed.set(false);
+            open.set(false);
+            notice.set(Some((AlertKind::Success, MSG_CONSENT_SAVED.into())));
             cb.emit(());
         })
     };
@@ -75,8 +104,20 @@ pub fn relays_panel(p: &RelaysProps) -> Html {
             <ul class="sas-plain-list">
                 { for items.iter().map(|r| item(r, p.counsellor, &done)) }
             </ul>
+            if can_send && *consent_needed {
+                if *consent_open {
+                    <super::consent_record::ConsentRecordForm referral_id={p.referral.id}
+                        initial={ConsentForm::for_relay(&p.referral.consent)} ondone={consent_saved}
+                        oncancel={{ let open = consent_open.clone(); Callback::from(move |_: ()| open.set(false)) }} />
+                } else {
+                    <button type="button" class="fr-btn fr-btn--secondary fr-btn--sm fr-mb-2w"
+                        onclick={{ let open = consent_open.clone(); Callback::from(move |_: MouseEvent| open.set(true)) }}>
+                        { "Enregistrer l’accord du jeune" }
+                    </button>
+                }
+            }
             if can_send {
-                <SendForm referral_id={p.referral.id} service_id={p.service_id} ondone={done.clone()} />
+                <SendForm referral_id={p.referral.id} service_id={p.service_id} ondone={done.clone()} {on_consent_required} />
             }
         </section>
     }
@@ -148,6 +189,8 @@ struct SendProps {
     referral_id: Uuid,
     service_id: Option<Uuid>,
     ondone: Callback<Result<String, String>>,
+    /// The API refused the relay with `consent_required`.
+    on_consent_required: Callback<()>,
 }
 
 #[function_component(SendForm)]
@@ -164,12 +207,13 @@ fn send_form(p: &SendProps) -> Html {
         });
     }
     let onsubmit = {
-        let (service, summary, off, id, done) = (
+        let (service, summary, off, id, done, on_consent_required) = (
             service.clone(),
             summary.clone(),
             off.clone(),
             p.referral_id,
             p.ondone.clone(),
+            p.on_consent_required.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -179,6 +223,7 @@ fn send_form(p: &SendProps) -> Html {
                 ));
                 return;
             };
+            let consent_required = on_consent_required.clone();
             let body = RelayCreate {
                 service_id,
                 shared_summary: (!summary.trim().is_empty()).then(|| summary.trim().to_string()),
@@ -188,7 +233,10 @@ fn send_form(p: &SendProps) -> Html {
             yew::platform::spawn_local(async move {
                 let res = service::send(id, body).await;
                 done.emit(res.map(|r| format!("Demande envoyée à {}.", r.structure.name)).map_err(|e| match &e {
-                    crate::services::ApiError::Validation { code, .. } if code == "consent_required" => "Le jeune n’a pas accepté que ses informations soient partagées avec la structure : enregistrez d’abord son accord (consentement).".into(),
+                        crate::services::ApiError::Validation { code, .. } if code == "consent_required" => {
+                        consent_required.emit(());
+                        MSG_CONSENT_REQUIRED.into()
+                    }
                     crate::services::ApiError::Validation { code, .. } if code == "structure_without_account" => "Cette structure n’a pas de compte SAS : cochez « Sans compte SAS » pour enregistrer un relais fait hors de SAS.".into(),
                     _ => e.message(),
                 }));
