@@ -86,4 +86,50 @@ test.describe('Relais', () => {
     await checkPage(page, '55-relais-hors-sas');
     expect(errors).toEqual([]);
   });
+
+  test('a relay refused for want of consent: the counsellor records it from the panel, then the relay goes', async ({ page }) => {
+    const errors = watchErrors(page);
+    // Its structure has no SAS account: the relay is recorded off the platform. (A relay
+    // withdrawn with the consent no longer blocks a new one to the same service.)
+    const ml = await serviceId(page, 'Accompagnement vers l’emploi des jeunes');
+    const path = await referralPath(page, ACCOUNTS.counsellor, 'Yanis', 'Benali');
+    // The young person took back their agreement to be presented to a structure.
+    const withdrawn = await page.request.post(`/api/v1${path.replace('/dossiers/', '/referrals/')}/consent`, {
+      headers: await bearer(page, ACCOUNTS.counsellor),
+      data: { informed_at: new Date().toISOString(), informed_by: 'Paul Prescripteur, éducateur', method: 'oral', agreed: ['sas_contact'] },
+    });
+    expect(withdrawn.status()).toBe(201);
+    await login(page, ACCOUNTS.counsellor);
+    await page.goto(path);
+    await expect(page.getByRole('button', { name: 'Enregistrer un nouvel accord' })).toBeVisible();
+    const panel = page.getByRole('region', { name: 'Relais' });
+    await panel.getByLabel(/Service \(identifiant/).fill(ml);
+    await panel.getByLabel(/Synthèse partagée/).fill('Souhaite reprendre une formation en alternance.');
+    await panel.getByLabel(/Sans compte SAS/).check({ force: true });
+    const send = panel.getByRole('button', { name: 'Envoyer la demande' });
+    await send.click();
+    await expect(panel.getByText(/n’a pas accepté que ses informations soient partagées/)).toBeVisible();
+    await panel.getByRole('button', { name: 'Enregistrer l’accord du jeune' }).click();
+    const form = panel.getByRole('form', { name: 'Enregistrer un nouvel accord du jeune' });
+    await expect(form.getByRole('checkbox', { name: 'Être contacté par l’équipe SAS' })).toBeChecked();
+    await expect(form.getByRole('checkbox', { name: 'Partager sa situation avec la structure qui l’accompagnera' })).toBeChecked();
+    const save = form.getByRole('button', { name: 'Enregistrer l’accord' });
+    // Who informed them is required: the summary says so.
+    await save.click();
+    await expect(page.getByRole('link', { name: /Personne qui a informé le jeune/ })).toBeVisible();
+    await form.getByRole('textbox', { name: /Personne qui a informé le jeune/ }).fill('Camille Conseillère, SAS');
+    await checkPage(page, '56-relais-accord', { action: save });
+    await save.click();
+    await expect(panel.getByText(/Accord du jeune enregistré/)).toBeVisible();
+    await expect(form).toHaveCount(0);
+    // What was typed in the relay form is still there: send again.
+    await expect(panel.getByLabel(/Service \(identifiant/)).toHaveValue(ml);
+    await expect(panel.getByLabel(/Sans compte SAS/)).toBeChecked();
+    await expect(panel.getByLabel(/Synthèse partagée/)).toHaveValue('Souhaite reprendre une formation en alternance.');
+    await send.click();
+    await expect(panel.getByText(/Demande envoyée à Mission Locale de Villeurbanne/)).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Information et accord du jeune' })).toContainText('Camille Conseillère, SAS');
+    await checkPage(page, '57-relais-apres-accord');
+    expect(errors).toEqual([]);
+  });
 });
