@@ -85,8 +85,8 @@ pub struct CohortFact {
 pub enum CohortOf {
     /// Those submitted in the territory.
     Territory(Uuid),
-    /// Those a prescriber structure submitted (wherever).
-    Prescriber(Uuid),
+    /// Those a prescriber structure submitted in the territory.
+    Prescriber(Uuid, Uuid),
 }
 
 /// The facts of the referrals of `of` submitted within `[start, end)`, as of `until` (the
@@ -103,7 +103,11 @@ pub fn cohort(
     let mut q = Sql::default();
     let filter = match of {
         CohortOf::Territory(t) => format!("e.territory_id = {}", q.uuid(t)),
-        CohortOf::Prescriber(p) => format!("e.prescriber_structure_id = {}", q.uuid(p)),
+        CohortOf::Prescriber(p, t) => format!(
+            "e.prescriber_structure_id = {} AND e.territory_id = {}",
+            q.uuid(p),
+            q.uuid(t)
+        ),
     };
     let z = q.text(tz);
     let s = q.time(start);
@@ -195,12 +199,13 @@ pub struct RelayFact {
     pub relay_end_on: Option<NaiveDate>,
 }
 
-/// The relays through SAS to `structure` requested within `[start, end)`, as of `until`
-/// (referrals ever closed `entered_in_error` left out). Its events alone, besides the
-/// relay's receiving structure (`relays.structure_id`, set at the request).
+/// The relays through SAS to `structure` in `territory` requested within `[start, end)`, as
+/// of `until` (referrals ever closed `entered_in_error` left out). Its events alone, besides
+/// the relay's receiving structure (`relays.structure_id`, set at the request).
 pub fn relay_cohort(
     conn: &mut PgConnection,
     structure: Uuid,
+    territory: Uuid,
     tz: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -208,6 +213,7 @@ pub fn relay_cohort(
 ) -> QueryResult<Vec<RelayFact>> {
     let mut q = Sql::default();
     let st = q.uuid(structure);
+    let t = q.uuid(territory);
     let z = q.text(tz);
     let s = q.time(start);
     let e = q.time(end);
@@ -216,7 +222,7 @@ pub fn relay_cohort(
         "WITH req AS ( \
            SELECT x.relay_id, x.referral_id, x.occurred_at FROM events x \
            JOIN relays r ON r.id = x.relay_id \
-           WHERE r.structure_id = {st} AND x.kind = 'relay_requested' \
+           WHERE r.structure_id = {st} AND x.territory_id = {t} AND x.kind = 'relay_requested' \
              AND x.code IS DISTINCT FROM 'off_platform' \
              AND x.occurred_at >= {s} AND x.occurred_at < {e} AND x.occurred_at < {u} \
              AND NOT EXISTS (SELECT 1 FROM events y WHERE y.referral_id = x.referral_id \
@@ -240,6 +246,38 @@ pub fn relay_cohort(
     );
     q.push(&text);
     q.load(conn)
+}
+
+/// The territories a structure has figures in, the most recent first: where it submitted
+/// referrals (a prescriber), or where the relays it got came from (a receiver).
+pub fn structure_territories(
+    conn: &mut PgConnection,
+    structure: Uuid,
+    receiver: bool,
+) -> QueryResult<Vec<Uuid>> {
+    #[derive(QueryableByName)]
+    struct T {
+        #[diesel(sql_type = SqlUuid)]
+        territory_id: Uuid,
+    }
+    let mut q = Sql::default();
+    let st = q.uuid(structure);
+    let text = if receiver {
+        format!(
+            "SELECT e.territory_id FROM events e JOIN relays r ON r.id = e.relay_id \
+             WHERE r.structure_id = {st} AND e.kind = 'relay_requested' \
+             GROUP BY e.territory_id ORDER BY max(e.occurred_at) DESC"
+        )
+    } else {
+        format!(
+            "SELECT e.territory_id FROM events e WHERE e.prescriber_structure_id = {st} \
+             AND e.kind IN ('created', 'status_changed') AND e.to_status = 'submitted' \
+             GROUP BY e.territory_id ORDER BY max(e.occurred_at) DESC"
+        )
+    };
+    q.push(&text);
+    let rows: Vec<T> = q.load(conn)?;
+    Ok(rows.into_iter().map(|r| r.territory_id).collect())
 }
 
 /// The names of structures (the breakdown's rows are named, never identified).

@@ -571,4 +571,145 @@ mod tests {
             assert!(disclosure::recoverable(&published, &sums).is_empty());
         }
     }
+
+    #[test]
+    fn the_j90_state_of_every_case() {
+        let as_of = d("2026-06-30");
+        let started = |on: &str| Fact {
+            started_on: Some(d(on)),
+            relayed: true,
+            ..fact(1, "a", "2026-01-05")
+        };
+        // Started 1 April: due 30 June, on as_of: counted. Started 2 April: not due yet.
+        assert_eq!(started("2026-04-01").j90(as_of), Some(J90::Unanswered));
+        assert_eq!(started("2026-04-02").j90(as_of), None);
+        assert_eq!(fact(1, "a", "2026-01-05").j90(as_of), None, "never started");
+        let cases = [
+            (Some("still_accompanied"), None, None, J90::Retained),
+            (Some("positive_exit"), None, None, J90::Retained),
+            (
+                Some("dropped_out"),
+                Some("failed"),
+                Some("2026-06-30"),
+                J90::NotRetained,
+            ),
+            (Some("lost_contact"), None, None, J90::NotRetained),
+            // Ended before the due day without a J+90 answer: settled by how it ended.
+            (
+                None,
+                Some("positive_exit"),
+                Some("2026-05-01"),
+                J90::Retained,
+            ),
+            (
+                None,
+                Some("programme_ended"),
+                Some("2026-05-01"),
+                J90::NotRetained,
+            ),
+            (None, Some("failed"), Some("2026-06-30"), J90::NotRetained),
+            // Ended after the due day: the checkpoint was left unanswered.
+            (None, Some("failed"), Some("2026-07-01"), J90::Unanswered),
+            (None, None, None, J90::Unanswered),
+        ];
+        for (answer, end, end_on, expect) in cases {
+            let f = Fact {
+                j90_answer: answer.map(str::to_string),
+                relay_end: end.map(str::to_string),
+                relay_end_on: end_on.map(d),
+                ..started("2026-04-01")
+            };
+            assert_eq!(f.j90(as_of), Some(expect), "{answer:?} {end:?} {end_on:?}");
+            let settled = Measure::J90Settled.counts(&f, as_of);
+            assert_eq!(settled, expect != J90::Unanswered);
+            assert_eq!(
+                Measure::J90Retained.counts(&f, as_of),
+                expect == J90::Retained
+            );
+            assert_eq!(
+                Measure::J90Unanswered.counts(&f, as_of),
+                expect == J90::Unanswered
+            );
+        }
+    }
+
+    #[test]
+    fn the_relay_measures_and_what_a_prescriber_sees() {
+        let as_of = d("2026-03-31");
+        let f = Fact {
+            relayed: true,
+            accepted: true,
+            started_on: Some(d("2026-03-20")),
+            ..fact(1, "a", "2026-03-01")
+        };
+        for m in [Measure::Relayed, Measure::Accepted, Measure::Started] {
+            assert!(m.counts(&f, as_of), "{m:?}");
+            assert!(!m.counts(
+                &Fact {
+                    duplicate: true,
+                    ..f.clone()
+                },
+                as_of
+            ));
+        }
+        // Off-platform only: apart.
+        let off = Fact {
+            off_relayed: true,
+            off_started_on: Some(d("2026-03-10")),
+            reached_on: Some(d("2026-03-03")),
+            duplicate: true,
+            ..fact(1, "a", "2026-03-01")
+        };
+        assert!(!Measure::Relayed.counts(&off, as_of) && !Measure::Started.counts(&off, as_of));
+        assert!(!Measure::OffRelayed.counts(&off, as_of), "a duplicate");
+        let seen = off.as_prescriber_sees();
+        assert!(!seen.duplicate && seen.relayed);
+        assert_eq!(seen.started_on, Some(d("2026-03-10")));
+        assert_eq!(seen.first_contact_on, Some(d("2026-03-03")));
+        for m in [
+            Measure::Contacted,
+            Measure::Relayed,
+            Measure::Started,
+            Measure::AgedRelayed,
+        ] {
+            assert!(m.counts(&seen, as_of), "{m:?}");
+        }
+        // The receiver's answer in time: 10 days exactly, among requests 10 days old.
+        let relay = Fact {
+            relayed: true,
+            answered_on: Some(d("2026-03-11")),
+            ..Fact::default()
+        };
+        let relay = Fact {
+            submitted_on: d("2026-03-01"),
+            ..relay
+        };
+        assert!(Measure::RequestAged.counts(&relay, as_of));
+        assert!(Measure::AnsweredInTime.counts(&relay, as_of));
+        let late = Fact {
+            answered_on: Some(d("2026-03-12")),
+            ..relay.clone()
+        };
+        assert!(!Measure::AnsweredInTime.counts(&late, as_of));
+        let young = Fact {
+            submitted_on: d("2026-03-22"),
+            ..relay
+        };
+        assert!(!Measure::RequestAged.counts(&young, as_of));
+    }
+
+    #[test]
+    fn every_definition_has_a_formula_with_its_unit() {
+        for d in super::super::definitions::all() {
+            let f = formula(d.code).unwrap_or_else(|| panic!("{}", d.code));
+            if d.better.is_none() && !d.code.ends_with("_rate") {
+                assert_eq!(f.unit(), "count", "{}", d.code);
+            }
+        }
+        assert_eq!(
+            formula("h3_median_days_to_start").map(Formula::unit),
+            Some("days")
+        );
+        assert!(formula("nope").is_none());
+    }
 }

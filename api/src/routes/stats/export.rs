@@ -86,11 +86,13 @@ pub fn render(f: &FunnelReport, i: &IndicatorReport) -> String {
             )
         }));
         for (dim, code, label, parent, total, months) in rows {
+            // A month is the period's only column: not written twice.
             let cols = std::iter::once((f.period.as_str(), total)).chain(
                 f.months
                     .iter()
                     .map(String::as_str)
-                    .zip(months.iter().map(Some)),
+                    .zip(months.iter().map(Some))
+                    .filter(|_| f.months.len() > 1),
             );
             for (col, c) in cols {
                 let Some(c) = c else { continue };
@@ -136,11 +138,13 @@ pub fn render(f: &FunnelReport, i: &IndicatorReport) -> String {
             )
         }));
         for (n, (dim, code, label, parent, total, months)) in rows.enumerate() {
+            // A month is the period's only column: not written twice.
             let cols = std::iter::once((i.period.as_str(), total)).chain(
                 i.months
                     .iter()
                     .map(String::as_str)
-                    .zip(months.iter().map(Some)),
+                    .zip(months.iter().map(Some))
+                    .filter(|_| i.months.len() > 1),
             );
             for (k, (col, c)) in cols.enumerate() {
                 let Some(c) = c else { continue };
@@ -171,7 +175,7 @@ pub fn render(f: &FunnelReport, i: &IndicatorReport) -> String {
 
 /// Every figure of `GET /stats/funnel` and `GET /stats/indicators` for the same parameters,
 /// as CSV (UTF-8, comma-separated, CRLF, a header line; see `docs/STEERING.md`): one line per
-/// figure, the period's then each month's, for the scope, each prescriber kind and each
+/// figure, the period's then (for a quarter) each month's, for the scope, each prescriber kind and each
 /// structure; a suppressed figure reads `masqué`, never 0; the target and the verdict on the
 /// period's line of each indicator.
 #[utoipa::path(

@@ -133,19 +133,33 @@ pub async fn scope(
         }
         _ => return Err(ApiError::bad_request(INVALID_SCOPE, INVALID_SCOPE_MESSAGE)),
     };
-    let own = match who {
-        Who::Territory => caller.pilot_territory_id.or(caller.territory_id),
-        Who::Prescriber(s) | Who::Receiver(s) => {
-            db::run(&state.pool, move |conn| Ok(db::structures::get(conn, s)?))
-                .await?
-                .and_then(|st| st.territory_id)
+    let id = match who {
+        Who::Territory => {
+            let own = caller.pilot_territory_id.or(caller.territory_id);
+            match (q.territory, own) {
+                (Some(t), _) if caller.has(Role::Admin) => t,
+                (Some(t), Some(o)) if t == o => t,
+                (None, Some(o)) => o,
+                _ => return Err(ApiError::not_found()),
+            }
         }
-    };
-    let id = match (q.territory, own) {
-        (Some(t), _) if who == Who::Territory && caller.has(Role::Admin) => t,
-        (Some(t), Some(o)) if t == o => t,
-        (None, Some(o)) => o,
-        _ => return Err(ApiError::not_found()),
+        // A structure's own territory, or one it has figures in (the most recent first).
+        Who::Prescriber(st) | Who::Receiver(st) => {
+            let receiver = matches!(who, Who::Receiver(_));
+            let mut known = db::run(&state.pool, move |conn| {
+                let home = db::structures::get(conn, st)?.and_then(|s| s.territory_id);
+                let mut ts: Vec<Uuid> = home.into_iter().collect();
+                ts.extend(stats::structure_territories(conn, st, receiver)?);
+                Ok(ts)
+            })
+            .await?;
+            match q.territory {
+                Some(t) if known.contains(&t) => t,
+                Some(_) => return Err(ApiError::not_found()),
+                None if known.is_empty() => return Err(ApiError::not_found()),
+                None => known.swap_remove(0),
+            }
+        }
     };
     let row = db::run(&state.pool, move |conn| Ok(territories::get(conn, id)?))
         .await?
@@ -209,7 +223,7 @@ pub async fn build(state: &web::Data<AppState>, s: &Scope) -> ApiResult<Built> {
             .collect(),
             Who::Prescriber(p) => stats::cohort(
                 conn,
-                stats::CohortOf::Prescriber(p),
+                stats::CohortOf::Prescriber(p, territory),
                 &tz_name,
                 start,
                 end,
@@ -218,10 +232,12 @@ pub async fn build(state: &web::Data<AppState>, s: &Scope) -> ApiResult<Built> {
             .into_iter()
             .map(|c| Fact::from(c).as_prescriber_sees())
             .collect(),
-            Who::Receiver(r) => stats::relay_cohort(conn, r, &tz_name, start, end, until)?
-                .into_iter()
-                .map(Fact::from)
-                .collect(),
+            Who::Receiver(r) => {
+                stats::relay_cohort(conn, r, territory, &tz_name, start, end, until)?
+                    .into_iter()
+                    .map(Fact::from)
+                    .collect()
+            }
         };
         let (registered, names, targets) = if who == Who::Territory {
             let ids: Vec<Uuid> = facts.iter().filter_map(|f| f.structure).collect();
