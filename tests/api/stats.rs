@@ -435,8 +435,8 @@ async fn the_funnel_is_scoped_to_the_callers_territory_and_suppressed_under_5() 
     assert_eq!(stage(&p, "p_submitted")["breakdown"], json!([]));
     problem(
         funnel(&app, &w.prescriber, "period=2026-03&scope=territory").await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+        StatusCode::NOT_FOUND,
+        "not_found",
     )
     .await;
     problem(
@@ -529,8 +529,8 @@ async fn the_funnel_is_scoped_to_the_callers_territory_and_suppressed_under_5() 
             &w.receiver,
         )
         .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+        StatusCode::NOT_FOUND,
+        "not_found",
     )
     .await;
     assert!(!i.to_string().contains(&w.prescriber_id));
