@@ -199,7 +199,7 @@ fn off_platform_answer(p: &AnswerProps) -> Html {
             <>
                 { for next }
                 <button type="button" class="fr-btn fr-btn--secondary fr-btn--sm fr-mt-1w" aria-expanded="false"
-                    aria-label={format!("Enregistrer la réponse de {}", r.structure.name)}
+                    aria-label={format!("Enregistrer sa réponse ({})", r.structure.name)}
                     onclick={Callback::from(move |_: MouseEvent| open.set(true))}>{ "Enregistrer sa réponse" }</button>
             </>
         };
