@@ -62,6 +62,9 @@ pub struct ErrorSummaryProps {
     /// Changes at each refused submit: the summary then takes the keyboard focus.
     #[prop_or_default]
     pub focus_key: u32,
+    /// Its id, when the form can be on the page with another one ([`SUMMARY_ID`] otherwise).
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
 }
 
 pub const SUMMARY_ID: &str = "resume-erreurs";
@@ -69,7 +72,8 @@ pub const SUMMARY_ID: &str = "resume-erreurs";
 /// The error summary at the top of a form: each entry links to (and focuses) its field.
 #[function_component(ErrorSummary)]
 pub fn error_summary(p: &ErrorSummaryProps) -> Html {
-    use_focus_on_change(SUMMARY_ID, p.focus_key);
+    let id = p.id.clone().unwrap_or(AttrValue::Static(SUMMARY_ID));
+    use_focus_on_change(id.clone(), p.focus_key);
     if p.items.is_empty() && p.general.is_none() {
         return html! {};
     }
@@ -79,8 +83,8 @@ pub fn error_summary(p: &ErrorSummaryProps) -> Html {
         n => format!("Le formulaire contient {n} erreurs"),
     };
     html! {
-        <div class="fr-alert fr-alert--error fr-mb-4w" id={SUMMARY_ID} tabindex="-1" role="alert" aria-labelledby={format!("{SUMMARY_ID}-titre")}>
-            <h2 class="fr-alert__title" id={format!("{SUMMARY_ID}-titre")}>{ title }</h2>
+        <div class="fr-alert fr-alert--error fr-mb-4w" id={id.clone()} tabindex="-1" role="alert" aria-labelledby={format!("{id}-titre")}>
+            <h2 class="fr-alert__title" id={format!("{id}-titre")}>{ title }</h2>
             if let Some(g) = &p.general {
                 <p>{ g.clone() }</p>
             }

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::feedback::SummaryItem;
-use crate::logic::form::{Errors, FormAction, FormField, FormModel, FormState};
+use crate::logic::form::{Errors, FormAction, FormField, FormModel, FormState, IdScope};
 use crate::services::ApiError;
 
 struct State<M: FormModel>(FormState<M>);
@@ -87,12 +87,17 @@ impl<M: FormModel> Form<M> {
 
     /// The entries of the error summary, in field order.
     pub fn summary(&self) -> Vec<SummaryItem> {
+        self.summary_in(&IdScope::default())
+    }
+
+    /// The same for an instance of the form whose ids are in `scope`.
+    pub fn summary_in(&self, scope: &IdScope) -> Vec<SummaryItem> {
         self.state
             .0
             .errors
             .iter()
             .map(|(f, m)| SummaryItem {
-                id: f.id().to_string(),
+                id: scope.field(f),
                 label: f.label().to_string(),
                 message: m.to_string(),
             })

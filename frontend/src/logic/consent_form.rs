@@ -2,11 +2,11 @@
 //! and what they agreed to. The latest record is the one that counts: a relay needs
 //! `share_with_receiver` in it. Tested on the host.
 use api_types::rules::INFORMED_BY_MAX_CHARS;
-use api_types::{Consent, ConsentMethod, ConsentScope, FieldError};
+use api_types::{Consent, ConsentMethod, ConsentScope, FieldError, Role, Status};
 use chrono::{DateTime, Utc};
 
 use super::error::{field_message, too_long};
-use super::form::{Errors, FormField, FormModel};
+use super::form::{Errors, FormField, FormModel, IdScope};
 
 /// The fields of the consent form, in page order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,6 +34,77 @@ impl FormField for Field {
             Field::Agreed => "Ce que le jeune accepte",
             Field::Form => "Accord du jeune",
         }
+    }
+}
+
+/// Whether the referral page offers « Enregistrer un nouvel accord » to `role`: the API
+/// (`POST /referrals/{id}/consent`) takes it from the referral's prescriber and the
+/// territory's counsellors (the page is only theirs), until the referral is closed.
+pub fn offered(role: Option<Role>, status: Status) -> bool {
+    matches!(role, Some(Role::Prescriber | Role::Counsellor)) && status != Status::Closed
+}
+
+/// Where a consent form is open. The referral page's (« Enregistrer un nouvel accord ») and
+/// the relay panel's (« Enregistrer l’accord du jeune ») can be open at once: each place has
+/// its own element ids, so labels, error links and `aria-labelledby` reach their own form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Referral,
+    Relay,
+}
+
+impl Place {
+    pub const ALL: [Place; 2] = [Place::Referral, Place::Relay];
+
+    /// The ids of the form at this place (the referral page keeps the form's own ids).
+    pub fn ids(self) -> ConsentIds {
+        ConsentIds(match self {
+            Place::Referral => IdScope::default(),
+            Place::Relay => IdScope::new("relais"),
+        })
+    }
+}
+
+/// Every element id (and radio group name) a consent form uses, for one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentIds(IdScope);
+
+impl ConsentIds {
+    pub fn scope(&self) -> &IdScope {
+        &self.0
+    }
+    pub fn field(&self, f: Field) -> String {
+        self.0.field(f)
+    }
+    pub fn heading(&self) -> String {
+        self.0.id("titre-nouvel-accord")
+    }
+    pub fn summary(&self) -> String {
+        self.0.id("resume-erreurs-accord")
+    }
+    /// The radios' group name.
+    pub fn method_name(&self) -> String {
+        self.0.id("accord-methode")
+    }
+    pub fn method(&self, m: ConsentMethod) -> String {
+        self.0.id(&format!("accord-methode-{}", m.as_str()))
+    }
+    pub fn scope_box(&self, s: ConsentScope) -> String {
+        self.0.id(&format!("accord-portee-{}", s.as_str()))
+    }
+
+    /// All the ids, in no particular order (the error summary's title is its id + `-titre`).
+    pub fn all(&self) -> Vec<String> {
+        let summary = self.summary();
+        let mut v = vec![self.heading(), format!("{summary}-titre"), summary];
+        v.extend(
+            [Field::Method, Field::InformedBy, Field::Agreed, Field::Form]
+                .into_iter()
+                .map(|f| self.field(f)),
+        );
+        v.extend(ConsentMethod::ALL.iter().map(|m| self.method(*m)));
+        v.extend(ConsentScope::ALL.iter().map(|s| self.scope_box(*s)));
+        v
     }
 }
 
@@ -251,5 +322,44 @@ mod tests {
             ConsentForm::api_error(&err("informed_at", "in_future")).0,
             Field::Form
         );
+    }
+
+    #[test]
+    fn the_two_places_share_no_element_id() {
+        let mut seen = std::collections::HashSet::new();
+        for place in Place::ALL {
+            for id in place.ids().all() {
+                assert!(seen.insert(id.clone()), "{id} twice ({place:?})");
+            }
+        }
+        // The fields' hint and error ids derive from the field's id: distinct ids keep them
+        // distinct. The referral page keeps the ids its tests and links know.
+        assert_eq!(
+            Place::Referral.ids().field(Field::InformedBy),
+            "accord-informe-par"
+        );
+        assert_eq!(
+            Place::Relay.ids().field(Field::InformedBy),
+            "relais-accord-informe-par"
+        );
+        assert_ne!(
+            Place::Referral.ids().method_name(),
+            Place::Relay.ids().method_name()
+        );
+    }
+
+    #[test]
+    fn the_prescriber_and_the_counsellor_record_consent_until_the_referral_closes() {
+        for role in Role::ALL {
+            for status in Status::ALL {
+                assert_eq!(
+                    offered(Some(role), *status),
+                    matches!(role, Role::Prescriber | Role::Counsellor)
+                        && *status != Status::Closed,
+                    "{role:?} {status:?}"
+                );
+            }
+        }
+        assert!(!offered(None, Status::Submitted));
     }
 }

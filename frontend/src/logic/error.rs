@@ -156,6 +156,9 @@ fn conflict_message(code: &str) -> &'static str {
         "already_resumed" => "Ce parcours a déjà été repris.",
         "not_resumable" => "Un dossier saisi par erreur ne se reprend pas.",
         "already_answered" => "Cette demande a déjà reçu une réponse.",
+        "checkpoint_not_due" => "Ce point de suivi n’est pas encore dû.",
+        "earlier_checkpoint_open" => "Renseignez d’abord le point de suivi précédent.",
+        "relay_exists" => "Une demande de relais est déjà en cours vers ce service.",
         "import_running" => {
             "Un import est déjà en attente ou en cours : attendez son rapport avant d’en lancer un autre."
         }

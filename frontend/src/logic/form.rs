@@ -197,6 +197,34 @@ impl<M: FormModel> FormState<M> {
     }
 }
 
+/// The element ids of one instance of a form that can be on the page more than once (two
+/// consent forms, one answer form per relay): every id of the instance is its form's own id
+/// behind the instance's prefix, so no two elements of the page share an id. The empty
+/// scope keeps the form's own ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdScope(String);
+
+impl IdScope {
+    /// `prefix` is made of letters, digits and dashes (an id, or part of one).
+    pub fn new(prefix: impl Into<String>) -> IdScope {
+        IdScope(prefix.into())
+    }
+
+    /// The id of the element called `local` in the form.
+    pub fn id(&self, local: &str) -> String {
+        if self.0.is_empty() {
+            local.to_string()
+        } else {
+            format!("{}-{local}", self.0)
+        }
+    }
+
+    /// The id of a field's input (or fieldset): what its summary link points to.
+    pub fn field<F: FormField>(&self, f: F) -> String {
+        self.id(f.id())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,5 +378,12 @@ mod tests {
         }));
         assert!(s.errors.is_empty());
         assert_eq!(s.values.name, "Awa");
+    }
+
+    #[test]
+    fn an_id_scope_prefixes_every_id_and_the_empty_one_keeps_them() {
+        assert_eq!(IdScope::default().field(F::Name), "name");
+        assert_eq!(IdScope::new("relais").field(F::Email), "relais-email");
+        assert_eq!(IdScope::new("a-1").id("titre"), "a-1-titre");
     }
 }

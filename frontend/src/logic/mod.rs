@@ -16,6 +16,7 @@ pub mod orient;
 pub mod password;
 pub mod query;
 pub mod referral_form;
+pub mod relay_answer;
 pub mod relays;
 pub mod thematiques;
 pub mod validate;

@@ -1,5 +1,32 @@
-//! Relay's French words and what each reader may do, tested on the host.
+//! Relay's French words, what each reader may do and what each action sends, tested on the
+//! host.
 use api_types::{CheckpointAnswer, RelayOutcome, RelayReason, RelayStatus};
+
+/// What an action carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Act {
+    Accept,
+    Refuse(RelayReason, Option<String>),
+    Start,
+    Fail(RelayReason, Option<String>),
+    Complete(RelayOutcome),
+    Cancel,
+}
+
+impl Act {
+    /// The action's path segment and its body.
+    pub fn request(&self) -> (&'static str, serde_json::Value) {
+        use serde_json::json;
+        match self {
+            Act::Accept => ("accept", json!({})),
+            Act::Refuse(r, t) => ("refuse", json!({"reason": r, "reason_text": t})),
+            Act::Start => ("start", json!({})),
+            Act::Fail(r, t) => ("fail", json!({"reason": r, "reason_text": t})),
+            Act::Complete(o) => ("complete", json!({ "outcome": o })),
+            Act::Cancel => ("cancel", json!({})),
+        }
+    }
+}
 
 pub fn status(s: RelayStatus) -> &'static str {
     match s {
@@ -96,5 +123,20 @@ mod tests {
             assert!(!answer(*a).is_empty());
         }
         assert_eq!(outcome(RelayOutcome::ProgrammeEnded), "Fin du programme");
+    }
+
+    #[test]
+    fn each_action_posts_its_segment_and_body() {
+        let (a, b) = Act::Refuse(RelayReason::Other, Some("Hors public".into())).request();
+        assert_eq!(a, "refuse");
+        assert_eq!(
+            b,
+            serde_json::json!({"reason": "other", "reason_text": "Hors public"})
+        );
+        assert_eq!(
+            Act::Complete(RelayOutcome::PositiveExit).request().1["outcome"],
+            "positive_exit"
+        );
+        assert_eq!(Act::Cancel.request().0, "cancel");
     }
 }

@@ -1,10 +1,7 @@
 //! Relay: `GET /relays` (the receiver's inbox), `GET /relays/{id}`, the actions
 //! `POST /relays/{id}/<action>` and `…/checkpoints/{n}/answer`, and a referral's relays
 //! (`GET|POST /referrals/{id}/relays`).
-use api_types::{
-    CheckpointAnswer, CheckpointAnswerInput, Relay, RelayCreate, RelayOutcome, RelayPage,
-    RelayReason,
-};
+use api_types::{CheckpointAnswer, CheckpointAnswerInput, Relay, RelayCreate, RelayPage};
 use uuid::Uuid;
 
 use super::http::{self, ApiError, Method};
@@ -30,31 +27,7 @@ pub async fn get(id: &str) -> Result<Relay, ApiError> {
     http::get(&format!("/relays/{}", crate::logic::query::encode(id))).await
 }
 
-/// What an action carries.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Act {
-    Accept,
-    Refuse(RelayReason, Option<String>),
-    Start,
-    Fail(RelayReason, Option<String>),
-    Complete(RelayOutcome),
-    Cancel,
-}
-
-impl Act {
-    /// The action's path segment and its body.
-    pub fn request(&self) -> (&'static str, serde_json::Value) {
-        use serde_json::json;
-        match self {
-            Act::Accept => ("accept", json!({})),
-            Act::Refuse(r, t) => ("refuse", json!({"reason": r, "reason_text": t})),
-            Act::Start => ("start", json!({})),
-            Act::Fail(r, t) => ("fail", json!({"reason": r, "reason_text": t})),
-            Act::Complete(o) => ("complete", json!({ "outcome": o })),
-            Act::Cancel => ("cancel", json!({})),
-        }
-    }
-}
+pub use crate::logic::relays::Act;
 
 /// An action with the version read (`If-Match`).
 pub async fn act(id: Uuid, a: &Act, version: i32) -> Result<Relay, ApiError> {
@@ -100,22 +73,16 @@ pub async fn send(id: Uuid, body: RelayCreate) -> Result<Relay, ApiError> {
     .await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_action_posts_its_segment_and_body() {
-        let (a, b) = Act::Refuse(RelayReason::Other, Some("Hors public".into())).request();
-        assert_eq!(a, "refuse");
-        assert_eq!(
-            b,
-            serde_json::json!({"reason": "other", "reason_text": "Hors public"})
-        );
-        assert_eq!(
-            Act::Complete(RelayOutcome::PositiveExit).request().1["outcome"],
-            "positive_exit"
-        );
-        assert_eq!(Act::Cancel.request().0, "cancel");
+/// What the counsellor recorded for a relay "sans compte SAS" (`logic::relay_answer`): an
+/// action, or a checkpoint's answer, with the version read.
+pub async fn record(
+    id: Uuid,
+    r: &crate::logic::relay_answer::Recorded,
+    version: i32,
+) -> Result<Relay, ApiError> {
+    use crate::logic::relay_answer::Recorded;
+    match r {
+        Recorded::Act(a) => act(id, a, version).await,
+        Recorded::Checkpoint(n, a) => answer(id, *n, *a, version).await,
     }
 }

@@ -24,7 +24,7 @@ pub fn login() -> Html {
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
     let refusals = use_state(|| 0u32);
-    use_focus_on_change(ERROR_ID, *refusals);
+    use_focus_on_change(ERROR_ID.into(), *refusals);
     let notice = match &*auth_ctx {
         Auth::Anonymous { notice } => notice.clone(),
         _ => None,

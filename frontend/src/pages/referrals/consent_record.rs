@@ -9,8 +9,7 @@ use yew::prelude::*;
 use crate::components::feedback::{submit_button, ErrorSummary};
 use crate::components::fields::{Checkbox, Fieldset, InputField, Radio};
 use crate::hooks::{use_form, Form};
-use crate::logic::consent_form::{ConsentForm, Field};
-use crate::logic::form::FormField;
+use crate::logic::consent_form::{ConsentForm, ConsentIds, Field, Place};
 use crate::logic::labels;
 use crate::platform;
 use crate::services::referrals as service;
@@ -23,6 +22,8 @@ pub struct ConsentRecordProps {
     /// After the record is saved.
     pub ondone: Callback<()>,
     pub oncancel: Callback<()>,
+    /// Where it is open: its element ids (both places can be open at once).
+    pub place: Place,
 }
 
 #[function_component(ConsentRecordForm)]
@@ -30,6 +31,7 @@ pub fn consent_record_form(p: &ConsentRecordProps) -> Html {
     let initial = p.initial.clone();
     let form = use_form(move || initial, ());
     let id = p.referral_id;
+    let ids = p.place.ids();
     let onsubmit = {
         let ondone = p.ondone.clone();
         form.submit(
@@ -43,12 +45,12 @@ pub fn consent_record_form(p: &ConsentRecordProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     html! {
-        <section class="sas-card" aria-labelledby="titre-nouvel-accord">
-            <h3 class="fr-h6" id="titre-nouvel-accord">{ "Enregistrer un nouvel accord du jeune" }</h3>
+        <section class="sas-card" aria-labelledby={ids.heading()}>
+            <h3 class="fr-h6" id={ids.heading()}>{ "Enregistrer un nouvel accord du jeune" }</h3>
             <p class="fr-text--sm">{ "Le dernier accord enregistré est celui qui compte. Relisez la notice d’information au jeune avant de noter ce qu’il accepte." }</p>
-            <ErrorSummary items={form.summary()} general={form.general()} focus_key={form.refusals()} />
-            <form {onsubmit} novalidate=true id={Field::Form.id()} aria-labelledby="titre-nouvel-accord">
-                { fields(&form) }
+            <ErrorSummary items={form.summary_in(ids.scope())} general={form.general()} focus_key={form.refusals()} id={ids.summary()} />
+            <form {onsubmit} novalidate=true id={ids.field(Field::Form)} aria-labelledby={ids.heading()}>
+                { fields(&form, &ids) }
                 <ul class="fr-btns-group fr-btns-group--inline-md">
                     <li>{ submit_button("Enregistrer l’accord", "Enregistrement…", form.busy()) }</li>
                     <li><button type="button" class="fr-btn fr-btn--secondary" onclick={cancel}>{ "Annuler" }</button></li>
@@ -58,7 +60,7 @@ pub fn consent_record_form(p: &ConsentRecordProps) -> Html {
     }
 }
 
-fn fields(form: &Form<ConsentForm>) -> Html {
+fn fields(form: &Form<ConsentForm>, ids: &ConsentIds) -> Html {
     let f = form.values();
     let method = |m: ConsentMethod| {
         let form = form.clone();
@@ -74,18 +76,18 @@ fn fields(form: &Form<ConsentForm>) -> Html {
     };
     html! {
         <>
-            <Fieldset id={Field::Method.id()} legend="Comment avez-vous informé le jeune ?" inline=true error={form.error(Field::Method)}>
+            <Fieldset id={ids.field(Field::Method)} legend="Comment avez-vous informé le jeune ?" inline=true error={form.error(Field::Method)}>
                 { for ConsentMethod::ALL.iter().copied().map(|m| html! {
-                    <Radio id={format!("accord-methode-{}", m.as_str())} name="accord-methode" label={labels::consent_method(m)}
+                    <Radio id={ids.method(m)} name={ids.method_name()} label={labels::consent_method(m)}
                         checked={f.method == m} onselect={method(m)} />
                 }) }
             </Fieldset>
-            <InputField id={Field::InformedBy.id()} label="Personne qui a informé le jeune"
+            <InputField id={ids.field(Field::InformedBy)} label="Personne qui a informé le jeune"
                 hint={Some(AttrValue::Static("Votre nom et votre structure, ou ceux du collègue qui l’a fait."))}
                 value={f.informed_by.clone()} oninput={form.text(Field::InformedBy, |f, v| f.informed_by = v)} required=true error={form.error(Field::InformedBy)} />
-            <Fieldset id={Field::Agreed.id()} legend="Le jeune accepte de :" hint={Some(AttrValue::Static("Être contacté par l’équipe SAS est nécessaire pour que SAS l’accompagne."))} error={form.error(Field::Agreed)}>
+            <Fieldset id={ids.field(Field::Agreed)} legend="Le jeune accepte de :" hint={Some(AttrValue::Static("Être contacté par l’équipe SAS est nécessaire pour que SAS l’accompagne."))} error={form.error(Field::Agreed)}>
                 { for ConsentScope::ALL.iter().copied().map(|s| html! {
-                    <Checkbox id={format!("accord-portee-{}", s.as_str())} label={labels::consent_scope(s)}
+                    <Checkbox id={ids.scope_box(s)} label={labels::consent_scope(s)}
                         checked={f.has(s)} onchange={scope(s)} />
                 }) }
             </Fieldset>
@@ -125,7 +127,7 @@ pub fn new_consent(p: &NewConsentProps) -> Html {
         Callback::from(move |_: ()| open.set(false))
     };
     html! {
-        <ConsentRecordForm referral_id={p.referral.id} initial={ConsentForm::from_latest(&p.referral.consent)} {ondone} {oncancel} />
+        <ConsentRecordForm referral_id={p.referral.id} initial={ConsentForm::from_latest(&p.referral.consent)} {ondone} {oncancel} place={Place::Referral} />
     }
 }
 

@@ -100,6 +100,7 @@ pub fn referral_page(p: &ReferralProps) -> Html {
         })
     };
     let counsellor = role == Some(Role::Counsellor);
+    let records_consent = crate::logic::consent_form::offered(role, r.status);
     let refresh = {
         let reload = reload.clone();
         Callback::from(move |_: ()| reload.set(*reload + 1))
@@ -189,7 +190,7 @@ pub fn referral_page(p: &ReferralProps) -> Html {
                     }
                     { representative(&r) }
                     { consent(&r) }
-                    if counsellor && r.status != Status::Closed {
+                    if records_consent {
                         <super::consent_record::NewConsent referral={r.clone()} onchange={on_moved.clone()} />
                     }
                 </div>

@@ -2,14 +2,17 @@
 //! relayed, taken in charge or not, each checkpoint's answer), and for the counsellor the
 //! relay actions (send to a service, cancel, send again; "sans compte SAS" for a structure
 //! without an account).
-use api_types::{Referral, Relay, RelayCreate, RelayStatus};
+use api_types::{CheckpointAnswer, Referral, Relay, RelayCreate, RelayOutcome, RelayReason};
 use uuid::Uuid;
 use yew::prelude::*;
 
-use crate::components::feedback::{Alert, AlertKind};
-use crate::components::fields::{InputField, TextareaField};
-use crate::logic::consent_form::ConsentForm;
-use crate::logic::relays;
+use crate::components::feedback::{submit_button, Alert, AlertKind, ErrorSummary};
+use crate::components::fields::{Fieldset, InputField, Radio, SelectField, TextareaField};
+use crate::hooks::{use_form, Form};
+use crate::logic::consent_form::{ConsentForm, Place};
+use crate::logic::form::IdScope;
+use crate::logic::relay_answer::{self, AnswerForm, Choice, Field, Recorded};
+use crate::logic::{format, relays};
 use crate::services::relays::{self as service, Act};
 
 const MSG_CONSENT_REQUIRED: &str = "Le jeune n’a pas accepté que ses informations soient partagées avec la structure : enregistrez d’abord son accord (consentement).";
@@ -107,7 +110,7 @@ pub fn relays_panel(p: &RelaysProps) -> Html {
             if can_send && *consent_needed {
                 if *consent_open {
                     <super::consent_record::ConsentRecordForm referral_id={p.referral.id}
-                        initial={ConsentForm::for_relay(&p.referral.consent)} ondone={consent_saved}
+                        initial={ConsentForm::for_relay(&p.referral.consent)} ondone={consent_saved} place={Place::Relay}
                         oncancel={{ let open = consent_open.clone(); Callback::from(move |_: ()| open.set(false)) }} />
                 } else {
                     <button type="button" class="fr-btn fr-btn--secondary fr-btn--sm fr-mb-2w"
@@ -151,36 +154,166 @@ fn item(r: &Relay, counsellor: bool, done: &Callback<Result<String, String>>) ->
             if let Some(s) = &r.service_name { { format!(" — {s}") } }
             { " " }<span class="fr-badge fr-badge--sm fr-badge--no-icon">{ relays::status(r.status) }</span>
             if r.off_platform { { " " }<span class="fr-badge fr-badge--sm fr-badge--info">{ "Sans compte SAS" }</span> }
-            if let Some(reason) = r.reason { <p class="fr-text--sm fr-mb-0">{ format!("Motif : {}", relays::reason(reason)) }</p> }
+            if let Some(reason) = r.reason {
+                <p class="fr-text--sm fr-mb-0">
+                    { format!("Motif : {}", relays::reason(reason)) }
+                    if let Some(t) = &r.reason_text { { format!(" — {t}") } }
+                </p>
+            }
             if !answers.is_empty() { <p class="fr-text--sm fr-mb-0">{ format!("Suivi {}", answers.join(" ; ")) }</p> }
             if counsellor && relays::cancellable(r.status) {
                 <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm fr-mt-1w" onclick={cancel}
                     aria-label={format!("Annuler le relais vers {}", r.structure.name)}>{ "Annuler" }</button>
             }
-            if counsellor && r.off_platform && r.status == RelayStatus::Requested {
-                { off_platform_answer(r, done) }
+            if counsellor && r.off_platform && !relay_answer::choices(r.status, None).is_empty() {
+                <OffPlatformAnswer key={format!("{}-{}", r.id, r.version)} relay={r.clone()} ondone={done.clone()} />
             }
         </li>
     }
 }
 
-/// For a relay "sans compte SAS", the counsellor records what the structure answered.
-fn off_platform_answer(r: &Relay, done: &Callback<Result<String, String>>) -> Html {
-    let accept = {
-        let (id, version, done) = (r.id, r.version, done.clone());
-        Callback::from(move |_: MouseEvent| {
-            let done = done.clone();
-            yew::platform::spawn_local(async move {
-                let res = service::act(id, &Act::Accept, version).await;
-                done.emit(
-                    res.map(|_| "Acceptation enregistrée.".to_string())
-                        .map_err(|e| e.message()),
-                );
-            });
+#[derive(Properties, PartialEq)]
+struct AnswerProps {
+    relay: Relay,
+    ondone: Callback<Result<String, String>>,
+}
+
+/// For a relay "sans compte SAS", the counsellor records what the structure answered
+/// (`logic::relay_answer`): a button, then the answers its status allows. Keyed by the
+/// relay's version: a new status gives a new form.
+#[function_component(OffPlatformAnswer)]
+fn off_platform_answer(p: &AnswerProps) -> Html {
+    let open = use_state(|| false);
+    let initial = AnswerForm::for_relay(&p.relay);
+    let form = use_form(move || initial, ());
+    let r = &p.relay;
+    let ids = relay_answer::ids(r);
+    let next = relay_answer::next_checkpoint(r).filter(|c| !c.overdue).map(|c| {
+        html! {
+            <p class="fr-text--sm fr-mb-0">{ format!("Prochain point de suivi à {} jours : à renseigner à partir du {}.", c.n, format::date_short(c.due_on)) }</p>
+        }
+    });
+    if !*open {
+        let open = open.clone();
+        return html! {
+            <>
+                { for next }
+                <button type="button" class="fr-btn fr-btn--secondary fr-btn--sm fr-mt-1w" aria-expanded="false"
+                    aria-label={format!("Enregistrer sa réponse ({})", r.structure.name)}
+                    onclick={Callback::from(move |_: MouseEvent| open.set(true))}>{ "Enregistrer sa réponse" }</button>
+            </>
+        };
+    }
+    let onsubmit = {
+        let (id, version, ondone) = (r.id, r.version, p.ondone.clone());
+        form.submit(
+            |f: &AnswerForm, _| f.to_request(),
+            move |body: Recorded| async move {
+                service::record(id, &body, version).await.map(|_| body)
+            },
+            move |body: Recorded| ondone.emit(Ok(relay_answer::done_message(&body))),
+        )
+    };
+    let cancel = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(false))
+    };
+    let heading = ids.id("titre");
+    html! {
+        <section class="sas-card fr-mt-2w" aria-labelledby={heading.clone()}>
+            <h3 class="fr-h6" id={heading.clone()}>{ format!("Réponse de {}", r.structure.name) }</h3>
+            <p class="fr-text--sm">{ "Cette structure n’a pas de compte SAS : notez ce qu’elle vous a répondu." }</p>
+            <ErrorSummary items={form.summary_in(&ids)} general={form.general()} focus_key={form.refusals()} id={ids.id("resume-erreurs")} />
+            <form {onsubmit} novalidate=true id={ids.field(Field::Form)} aria-labelledby={heading}>
+                { answer_fields(&form, &ids) }
+                <ul class="fr-btns-group fr-btns-group--inline-md">
+                    <li>{ submit_button("Enregistrer la réponse", "Enregistrement…", form.busy()) }</li>
+                    <li><button type="button" class="fr-btn fr-btn--secondary" onclick={cancel}>{ "Annuler" }</button></li>
+                </ul>
+            </form>
+        </section>
+    }
+}
+
+fn answer_fields(form: &Form<AnswerForm>, ids: &IdScope) -> Html {
+    let f = form.values();
+    let pick = |c: Choice| {
+        let form = form.clone();
+        Callback::from(move |_: ()| {
+            form.edit(Field::Choice, move |f: &mut AnswerForm| f.choice = Some(c))
         })
     };
+    let reasons: Vec<(AttrValue, AttrValue)> = RelayReason::ALL
+        .iter()
+        .map(|r| {
+            (
+                AttrValue::from(r.as_str()),
+                AttrValue::from(relays::reason(*r)),
+            )
+        })
+        .collect();
+    let outcomes: Vec<(AttrValue, AttrValue)> = RelayOutcome::ALL
+        .iter()
+        .map(|o| {
+            (
+                AttrValue::from(o.as_str()),
+                AttrValue::from(relays::outcome(*o)),
+            )
+        })
+        .collect();
+    let on_reason = {
+        let form = form.clone();
+        Callback::from(move |v: String| {
+            form.edit(Field::Reason, move |f: &mut AnswerForm| {
+                f.reason = RelayReason::parse(&v)
+            })
+        })
+    };
+    let on_outcome = {
+        let form = form.clone();
+        Callback::from(move |v: String| {
+            form.edit(Field::Outcome, move |f: &mut AnswerForm| {
+                f.outcome = RelayOutcome::parse(&v)
+            })
+        })
+    };
+    let answer = |a: CheckpointAnswer| {
+        let form = form.clone();
+        Callback::from(move |_: ()| {
+            form.edit(Field::Answer, move |f: &mut AnswerForm| f.answer = Some(a))
+        })
+    };
+    let choice = f.choice.filter(|c| f.choices().contains(c));
     html! {
-        <button type="button" class="fr-btn fr-btn--secondary fr-btn--sm fr-mt-1w fr-ml-1w" onclick={accept}>{ "Enregistrer son acceptation" }</button>
+        <>
+            <Fieldset id={ids.field(Field::Choice)} legend="Ce que la structure a répondu" error={form.error(Field::Choice)}>
+                { for f.choices().into_iter().map(|c| html! {
+                    <Radio id={ids.id(&format!("reponse-{}", c.code()))} name={ids.id("reponse")}
+                        label={relay_answer::choice_label(c, f.status, f.checkpoint)} checked={choice == Some(c)} onselect={pick(c)} />
+                }) }
+            </Fieldset>
+            if choice.is_some_and(Choice::needs_reason) {
+                <SelectField id={ids.field(Field::Reason)} label="Motif" options={reasons}
+                    value={f.reason.map(|r| r.as_str()).unwrap_or_default().to_string()} placeholder={Some(AttrValue::from("Choisir un motif"))}
+                    onchange={on_reason} required=true error={form.error(Field::Reason)} />
+                <TextareaField id={ids.field(Field::ReasonText)} label="Précision (obligatoire pour « Autre »)" value={f.reason_text.clone()}
+                    oninput={form.text(Field::ReasonText, |f, v| f.reason_text = v)} error={form.error(Field::ReasonText)} />
+            }
+            if choice == Some(Choice::Complete) {
+                <SelectField id={ids.field(Field::Outcome)} label="Issue de l’accompagnement" options={outcomes}
+                    value={f.outcome.map(|o| o.as_str()).unwrap_or_default().to_string()} placeholder={Some(AttrValue::from("Choisir une issue"))}
+                    onchange={on_outcome} required=true error={form.error(Field::Outcome)} />
+            }
+            if choice == Some(Choice::Checkpoint) {
+                <Fieldset id={ids.field(Field::Answer)} legend={format!("Réponse au point de suivi à {} jours", f.checkpoint.unwrap_or_default())}
+                    hint={Some(AttrValue::Static("« Sortie positive » termine le relais ; « Abandon » et « Contact perdu » l’interrompent."))} error={form.error(Field::Answer)}>
+                    { for CheckpointAnswer::ALL.iter().copied().map(|a| html! {
+                        <Radio id={ids.id(&format!("suivi-{}", a.as_str()))} name={ids.id("suivi")}
+                            label={relays::answer(a)} checked={f.answer == Some(a)} onselect={answer(a)} />
+                    }) }
+                </Fieldset>
+            }
+        </>
     }
 }
 
