@@ -148,12 +148,24 @@ struct AnswersProps {
     onact: Callback<(Relay, Act)>,
 }
 
+/// A choice the receiver must make before its answer goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Missing {
+    Reason,
+    Outcome,
+}
+
+const MISSING_REASON: &str = "Choisissez un motif pour refuser ou signaler un échec.";
+const MISSING_OUTCOME: &str = "Choisissez l’issue de l’accompagnement pour le terminer.";
+
 /// The actions of the current status; refusing and failing ask for a reason first.
 #[function_component(Answers)]
 fn answers(p: &AnswersProps) -> Html {
     let reason = use_state(String::new);
     let text = use_state(String::new);
     let outcome = use_state(String::new);
+    // The field a click found missing: a reason or an outcome is never guessed.
+    let missing = use_state(|| None::<Missing>);
     let actions = relays::receiver_actions(p.relay.status);
     if actions.is_empty() {
         return html! {};
@@ -177,25 +189,29 @@ fn answers(p: &AnswersProps) -> Html {
         })
         .collect();
     let click = |code: &'static str| {
-        let (onact, r, reason, text, outcome) = (
+        let (onact, r, reason, text, outcome, missing) = (
             p.onact.clone(),
             p.relay.clone(),
             reason.clone(),
             text.clone(),
             outcome.clone(),
+            missing.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let why = RelayReason::parse(&reason).unwrap_or(RelayReason::Other);
+            let why = RelayReason::parse(&reason);
             let t = (!text.trim().is_empty()).then(|| text.trim().to_string());
-            let a = match code {
-                "accept" => Act::Accept,
-                "refuse" => Act::Refuse(why, t),
-                "start" => Act::Start,
-                "fail" => Act::Fail(why, t),
-                _ => Act::Complete(
-                    RelayOutcome::parse(&outcome).unwrap_or(RelayOutcome::PositiveExit),
-                ),
+            let a = match (code, why) {
+                ("accept", _) => Act::Accept,
+                ("start", _) => Act::Start,
+                ("refuse", Some(w)) => Act::Refuse(w, t),
+                ("fail", Some(w)) => Act::Fail(w, t),
+                ("refuse" | "fail", None) => return missing.set(Some(Missing::Reason)),
+                _ => match RelayOutcome::parse(&outcome) {
+                    Some(o) => Act::Complete(o),
+                    None => return missing.set(Some(Missing::Outcome)),
+                },
             };
+            missing.set(None);
             onact.emit((r.clone(), a));
         })
     };
@@ -206,6 +222,7 @@ fn answers(p: &AnswersProps) -> Html {
             if needs_reason {
                 <SelectField id="relais-motif" label="Motif (pour refuser ou signaler un échec)" options={reasons}
                     value={(*reason).clone()} placeholder={Some(AttrValue::from("Choisir un motif"))}
+                    error={(*missing == Some(Missing::Reason)).then(|| AttrValue::from(MISSING_REASON))}
                     onchange={{ let reason = reason.clone(); Callback::from(move |v| reason.set(v)) }} />
                 <TextareaField id="relais-precision" label="Précision (obligatoire pour « Autre »)" value={(*text).clone()}
                     oninput={{ let text = text.clone(); Callback::from(move |v| text.set(v)) }} />
@@ -213,6 +230,7 @@ fn answers(p: &AnswersProps) -> Html {
             if p.relay.status == RelayStatus::Started {
                 <SelectField id="relais-issue" label="Issue (pour terminer)" options={outcomes}
                     value={(*outcome).clone()} placeholder={Some(AttrValue::from("Choisir une issue"))}
+                    error={(*missing == Some(Missing::Outcome)).then(|| AttrValue::from(MISSING_OUTCOME))}
                     onchange={{ let outcome = outcome.clone(); Callback::from(move |v| outcome.set(v)) }} />
             }
             <ul class="fr-btns-group fr-btns-group--inline-md">
