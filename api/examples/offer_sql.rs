@@ -21,7 +21,7 @@ fn main() {
     };
     let num = |i: usize| args.get(i).and_then(|s| s.parse::<f64>().ok());
     let (Some(lat), Some(lon), Some(radius_km)) = (num(0), num(1), num(2)) else {
-        eprintln!("usage: offer_sql LAT LON RADIUS_KM ZONE_KEYS THEMATIQUES");
+        eprintln!("usage: offer_sql LAT LON RADIUS_KM ZONE_KEYS THEMATIQUES [general]");
         std::process::exit(2);
     };
     let p = Search {
