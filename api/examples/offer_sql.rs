@@ -2,8 +2,9 @@
 //! thematiques, values written in, so `scripts/bench-offer.py` can EXPLAIN it
 //! (docs/PERFORMANCE.md).
 //!
-//! Usage: offer_sql LAT LON RADIUS_KM ZONE_KEYS THEMATIQUES   (comma-separated lists)
-use sas_api::db::services::{search_sql, Search};
+//! Usage: offer_sql LAT LON RADIUS_KM ZONE_KEYS THEMATIQUES [general]   (comma-separated
+//! lists; `general`: the statement of any search, which the common one replaced)
+use sas_api::db::services::{general_search_sql, search_sql, Search};
 use sas_api::domain::service::geo::bounding_box;
 
 fn main() {
@@ -20,7 +21,7 @@ fn main() {
     };
     let num = |i: usize| args.get(i).and_then(|s| s.parse::<f64>().ok());
     let (Some(lat), Some(lon), Some(radius_km)) = (num(0), num(1), num(2)) else {
-        eprintln!("usage: offer_sql LAT LON RADIUS_KM ZONE_KEYS THEMATIQUES");
+        eprintln!("usage: offer_sql LAT LON RADIUS_KM ZONE_KEYS THEMATIQUES [general]");
         std::process::exit(2);
     };
     let p = Search {
@@ -41,5 +42,10 @@ fn main() {
         after: None,
         limit: 21,
     };
-    println!("{}", search_sql(&p).inline(|_| None));
+    let sql = if args.get(5).map(String::as_str) == Some("general") {
+        general_search_sql(&p)
+    } else {
+        search_sql(&p)
+    };
+    println!("{}", sql.inline(|_| None));
 }

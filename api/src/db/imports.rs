@@ -115,6 +115,56 @@ pub fn structure_by_siret(
         .optional()
 }
 
+/// The structures of `source` among `ids` (an import's batch), locked for its transaction.
+pub fn structures_by_source(
+    conn: &mut PgConnection,
+    source: &str,
+    ids: &[String],
+) -> QueryResult<Vec<(StructureRow, Option<String>)>> {
+    structures::table
+        .filter(structures::source.eq(source))
+        .filter(structures::source_id.eq_any(ids))
+        .select((StructureRow::as_select(), structures::source_id))
+        .for_update()
+        .load(conn)
+}
+
+/// Every structure with one of `sirets`, with its source (an import's batch matches the
+/// rows it does not know by source on them, as [`structure_by_siret`] orders them).
+pub fn structures_by_sirets(
+    conn: &mut PgConnection,
+    sirets: &[String],
+) -> QueryResult<Vec<(StructureRow, Option<String>)>> {
+    structures::table
+        .filter(structures::siret.eq_any(sirets))
+        .select((StructureRow::as_select(), structures::source))
+        .load(conn)
+}
+
+/// Inserts new structures with their (source, id there) in one statement (24 parameters a
+/// row: an import's batch of 500 fits).
+pub fn insert_sourced(
+    conn: &mut PgConnection,
+    rows: &[(StructureRow, String, String)],
+) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(row, source, id)| {
+            (
+                row,
+                structures::source.eq(source),
+                structures::source_id.eq(id),
+            )
+        })
+        .collect();
+    diesel::insert_into(structures::table)
+        .values(values)
+        .execute(conn)
+}
+
 pub fn set_source(
     conn: &mut PgConnection,
     id: Uuid,

@@ -454,6 +454,16 @@ const SERVICE_COLUMNS: &str = "s.id, s.structure_id, s.source, s.source_id, s.no
 /// point (per thematique when thematiques are asked, from `service_thematiques`), and the
 /// remote services of the zone — then every filter applies to them exactly.
 pub fn search_sql(p: &Search) -> Sql {
+    if is_common(p) {
+        common_search_sql(p)
+    } else {
+        general_search_sql(p)
+    }
+}
+
+/// The statement of any search (the common one too, when asked: the benchmark compares
+/// them).
+pub fn general_search_sql(p: &Search) -> Sql {
     let mut s = Sql::new("");
     let (lat, lon) = (s.float(p.lat), s.float(p.lon));
     let b = &p.bbox;
@@ -569,6 +579,13 @@ pub fn search_sql(p: &Search) -> Sql {
     s.push(&format!(
         " ORDER BY rank DESC, sort_distance, id LIMIT {limit}) SELECT "
     ));
+    push_page(&mut s);
+    s
+}
+
+/// The page's rows (`pg`: id, sort_distance, rank) with their services, structures and
+/// communes.
+fn push_page(s: &mut Sql) {
     s.push(SERVICE_COLUMNS).push(
         ", st.name AS structure_name, sc.name AS structure_commune, \
          st.website AS structure_site_web, c.name AS commune_name, pg.sort_distance, pg.rank \
@@ -577,6 +594,68 @@ pub fn search_sql(p: &Search) -> Sql {
          LEFT JOIN communes c ON c.insee = s.commune_insee \
          ORDER BY pg.rank DESC, pg.sort_distance, pg.id",
     );
+}
+
+/// The common search — a place and thematiques, nothing else (the targets' "commune + 2
+/// thematiques"): everything its page is chosen by (published, thematique, zone, position)
+/// is in the search tables, so no other column of `services` is needed before the page.
+fn is_common(p: &Search) -> bool {
+    !p.thematiques.is_empty()
+        && p.publics.is_empty()
+        && p.types.is_empty()
+        && p.frais.is_empty()
+        && p.modes.is_empty()
+        && p.age.is_none()
+        && p.q.is_none()
+        && !p.not_full
+        && p.exclude.is_empty()
+}
+
+/// The statement of a common search: the in-person candidates within the radius and the
+/// remote ones of the zone, filtered and ordered from index-only scans of
+/// `service_thematiques` and `service_remote_thematiques` (their rows carry the zone and the
+/// position), then `services` and the rest joined for the page's rows only. Same result as
+/// the general statement: a service in both tables has the same position in each, so UNION
+/// keeps it once; in-person rows beyond the radius are left out, remote ones never.
+pub fn common_search_sql(p: &Search) -> Sql {
+    let mut s = Sql::new("");
+    let (lat, lon) = (s.float(p.lat), s.float(p.lon));
+    let b = &p.bbox;
+    let (la0, la1, lo0, lo1) = (
+        s.float(b.min_lat),
+        s.float(b.max_lat),
+        s.float(b.min_lon),
+        s.float(b.max_lon),
+    );
+    let keys = s.texts(p.zone_keys.clone());
+    let th = s.texts(p.thematiques.clone());
+    let radius = s.float(p.radius_km);
+    let dist = format!("sas_distance_km({lat}, {lon}, latitude, longitude)");
+    let zone = format!("(zone_eligibilite && {keys} OR zone_eligibilite = '{{}}')");
+    s.push(&format!(
+        "WITH cand AS (SELECT service_id AS id, {dist} AS sort_distance \
+         FROM service_thematiques WHERE thematique = ANY ({th}) \
+         AND latitude BETWEEN {la0} AND {la1} AND longitude BETWEEN {lo0} AND {lo1} \
+         AND {zone} AND {dist} <= {radius} \
+         UNION SELECT service_id, coalesce({dist}, {NO_DISTANCE}::float8) \
+         FROM service_remote_thematiques WHERE thematique = ANY ({th}) AND {zone}), \
+         pg AS (SELECT id, sort_distance, 0::real AS rank FROM cand"
+    ));
+    if let Some(k) = p.after {
+        let (r, d, id) = (
+            s.float(f64::from(-k.rank)),
+            s.float(k.distance),
+            s.uuid(k.id),
+        );
+        s.push(&format!(
+            " WHERE (0::real, sort_distance, id) > ({r}::real, {d}, {id})"
+        ));
+    }
+    let limit = s.int(p.limit);
+    s.push(&format!(
+        " ORDER BY sort_distance, id LIMIT {limit}) SELECT "
+    ));
+    push_page(&mut s);
     s
 }
 

@@ -259,6 +259,16 @@ pub struct Importer {
     /// end (row by row, after a refusal, each is inserted at once).
     deferred: bool,
     new_rows: Vec<ServiceRow>,
+    /// The batch's structures already stored (or written by the batch), by (source, id),
+    /// read in one statement per source.
+    st_existing: HashMap<(String, String), StructureRow>,
+    /// The structures with one of the batch's SIRETs and their source (`None`: none yet),
+    /// read in one statement and kept up to date as the batch writes.
+    st_siret: HashMap<String, Vec<(StructureRow, Option<String>)>>,
+    /// While a batch is written whole: its new structures with their (source, id), inserted
+    /// in one statement before its services; where each is, by (source, id).
+    new_structures: Vec<(StructureRow, String, String)>,
+    new_structure_at: HashMap<(String, String), usize>,
     pub report: Report,
 }
 
@@ -291,6 +301,10 @@ impl Importer {
             returning: HashSet::new(),
             deferred: false,
             new_rows: Vec::new(),
+            st_existing: HashMap::new(),
+            st_siret: HashMap::new(),
+            new_structures: Vec::new(),
+            new_structure_at: HashMap::new(),
             report: Report::default(),
         })
     }
@@ -404,6 +418,8 @@ impl Importer {
         (self.report, self.structures) = saved;
         self.seen.clear();
         self.new_rows.clear();
+        self.new_structures.clear();
+        self.new_structure_at.clear();
         self.deferred = false;
         conn.transaction(|conn| {
             self.prefetch(conn, &batch)?;
@@ -421,8 +437,11 @@ impl Importer {
         Ok(())
     }
 
-    /// The batch's new services and their events, one statement each.
+    /// The batch's new structures, then its new services and their events, one statement
+    /// each.
     fn insert_new(&mut self, conn: &mut PgConnection) -> QueryResult<()> {
+        imports::insert_sourced(conn, &std::mem::take(&mut self.new_structures))?;
+        self.new_structure_at.clear();
         let rows = std::mem::take(&mut self.new_rows);
         services::insert_many(conn, &rows)?;
         let events: Vec<EventDraft> = rows
@@ -433,8 +452,36 @@ impl Importer {
         Ok(())
     }
 
-    /// Reads the batch's services already stored, one statement per source.
+    /// Reads the batch's structures already stored (one statement per source, one for their
+    /// SIRETs) and its services already stored (one statement per source).
     fn prefetch(&mut self, conn: &mut PgConnection, batch: &[Pending]) -> QueryResult<()> {
+        self.st_existing.clear();
+        self.st_siret.clear();
+        let mut st_by_source: HashMap<&str, Vec<String>> = HashMap::new();
+        let mut sirets: Vec<String> = Vec::new();
+        for p in batch {
+            if let Parsed::Structure(s) = &p.parsed {
+                st_by_source
+                    .entry(&s.source)
+                    .or_default()
+                    .push(s.id.clone());
+                sirets.extend(s.siret.clone());
+            }
+        }
+        for (source, ids) in st_by_source {
+            for (row, id) in imports::structures_by_source(conn, source, &ids)? {
+                if let Some(id) = id {
+                    self.st_existing.insert((source.to_string(), id), row);
+                }
+            }
+        }
+        if !sirets.is_empty() {
+            for (row, source) in imports::structures_by_sirets(conn, &sirets)? {
+                if let Some(siret) = row.siret.clone() {
+                    self.st_siret.entry(siret).or_default().push((row, source));
+                }
+            }
+        }
         self.existing.clear();
         let mut by_source: HashMap<&str, Vec<String>> = HashMap::new();
         for p in batch {
@@ -515,10 +562,10 @@ impl Importer {
             row.reseaux_porteurs = s.reseaux_porteurs.clone();
         };
         let key = (s.source.clone(), s.id.clone());
-        let found = match imports::structure_by_source(conn, &s.source, &s.id)? {
+        let found = match self.st_existing.get(&key).cloned() {
             Some(row) => Some(row),
             None => match s.siret.as_deref() {
-                Some(siret) => match imports::structure_by_siret(conn, siret)? {
+                Some(siret) => match self.by_siret(siret) {
                     Some((row, None)) => {
                         imports::set_source(conn, row.id, &s.source, &s.id)?;
                         Some(row)
@@ -543,13 +590,18 @@ impl Importer {
                 if changed {
                     row.updated_at = self.now;
                     row.version = old.version + 1;
-                    structures::update(conn, &row, old.version)?;
+                    match self.new_structure_at.get(&key) {
+                        // Written earlier in this batch, not inserted yet.
+                        Some(&i) => self.new_structures[i].0 = row.clone(),
+                        None => {
+                            structures::update(conn, &row, old.version)?;
+                        }
+                    }
                     self.report.updated += 1;
                 } else {
                     self.report.unchanged += 1;
                 }
-                self.structures
-                    .insert(key, (row.id, row.latitude.zip(row.longitude)));
+                self.remember(key, old.siret.as_deref(), row);
             }
             None => {
                 let mut row = StructureRow {
@@ -577,14 +629,47 @@ impl Importer {
                     version: 1,
                 };
                 apply(&mut row);
-                structures::insert(conn, &row)?;
-                imports::set_source(conn, row.id, &s.source, &s.id)?;
+                let new = (row.clone(), s.source.clone(), s.id.clone());
+                if self.deferred {
+                    self.new_structure_at
+                        .insert(key.clone(), self.new_structures.len());
+                    self.new_structures.push(new);
+                } else {
+                    imports::insert_sourced(conn, &[new])?;
+                }
                 self.report.created += 1;
-                self.structures
-                    .insert(key, (row.id, row.latitude.zip(row.longitude)));
+                self.remember(key, None, row);
             }
         }
         Ok(Ok(()))
+    }
+
+    /// The structure an import matches on `siret` when it knows none by source: the oldest
+    /// without a source, else any (as [`imports::structure_by_siret`] orders them), among
+    /// those read for the batch and those the batch wrote.
+    fn by_siret(&self, siret: &str) -> Option<(StructureRow, Option<String>)> {
+        self.st_siret
+            .get(siret)?
+            .iter()
+            .min_by_key(|(r, source)| (source.is_some(), r.created_at, r.id))
+            .cloned()
+    }
+
+    /// `row` as this batch wrote it, for the source's (source, id) `key`: what the next
+    /// rows of the batch match, by source or by SIRET, and what its services name.
+    fn remember(&mut self, key: (String, String), old_siret: Option<&str>, row: StructureRow) {
+        if let Some(list) = old_siret.and_then(|s| self.st_siret.get_mut(s)) {
+            list.retain(|(r, _)| r.id != row.id);
+        }
+        if let Some(siret) = row.siret.clone() {
+            self.st_siret
+                .entry(siret)
+                .or_default()
+                .push((row.clone(), Some(key.0.clone())));
+        }
+        self.structures
+            .insert(key.clone(), (row.id, row.latitude.zip(row.longitude)));
+        self.st_existing.insert(key, row);
     }
 
     fn service(

@@ -189,6 +189,53 @@ async fn a_structure_is_matched_by_siret_when_its_source_id_is_new() {
 }
 
 #[actix_web::test]
+async fn rows_of_one_batch_match_the_structures_written_before_them_by_siret_and_by_id() {
+    let app = TestApp::spawn().await;
+    // One batch (the import reads a batch's structures up front): a second id with the same
+    // SIRET is the organisation known twice; the first id again updates what the batch
+    // wrote.
+    let dir = std::env::temp_dir().join(format!("sas-import-batch-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("structures-inclusion-batch.json");
+    let row = |id: &str, nom: &str| {
+        json!({"id": id, "source": "dora", "siret": "12345678901237", "nom": nom,
+               "code_insee": "69123", "date_maj": 1732406400000_i64})
+    };
+    let rows = json!([
+        row("b-s1", "Mission locale"),
+        row("b-s2", "Mission locale (antenne)"),
+        row("b-s1", "Mission locale renommée"),
+    ]);
+    std::fs::write(&file, rows.to_string()).expect("write");
+    let report = import_files(
+        &mut app.db(),
+        std::slice::from_ref(&file),
+        sas_api::clock::Clock::now(&app.clock),
+        None,
+        Arc::new(|_: &str, _: u64, _: u64| {}),
+        &mut |_, _| Ok(()),
+    )
+    .expect("import");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(counts(&report), [3, 1, 1, 1, 0, 0], "{report:#?}");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM structures WHERE siret = '12345678901237' \
+             AND source_id = 'b-s1' AND name = 'Mission locale renommée' AND version = 2"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM structures WHERE siret = '12345678901237'"
+        ),
+        1
+    );
+}
+
+#[actix_web::test]
 async fn a_later_edition_updates_what_changed_keeps_local_edits_and_suspends_the_missing() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;

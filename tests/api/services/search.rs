@@ -451,3 +451,78 @@ async fn remote_services_follow_their_edits_in_a_search_by_thematique() {
         "suspended"
     );
 }
+
+#[actix_web::test]
+async fn a_search_by_place_and_thematiques_pages_as_the_general_statement_does() {
+    // Place + thematiques alone is answered from the search tables (the common statement);
+    // a filter every published service meets (`modes_accueil`: each has one) forces the general
+    // statement. Same pages, same order, same distances: in person within the radius,
+    // remote whatever the distance, a service both in person and remote once.
+    let app = TestApp::spawn().await;
+    let w = app.world().await;
+    for (n, c, extra) in [
+        ("Proche", "69266", json!({})),
+        ("Lyon 3e", "69383", json!({})),
+        ("Loin en personne", "38185", json!({})),
+        (
+            "Loin à distance",
+            "38185",
+            json!({"modes_accueil": ["a-distance"], "zone_eligibilite": ["69"]}),
+        ),
+        (
+            "Les deux",
+            "69123",
+            json!({"modes_accueil": ["a-distance", "en-presentiel"]}),
+        ),
+        ("Hors zone", "69266", json!({"zone_eligibilite": ["38"]})),
+        ("Proche bis", "69266", json!({"thematiques": [EMPLOI, CV]})),
+    ] {
+        app.published(&w.receiver, service(n, c, extra)).await;
+    }
+    let walk = |extra: &'static str| {
+        let app = &app;
+        async move {
+            let mut seen: Vec<(String, String)> = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let c = cursor
+                    .as_deref()
+                    .map(|c| format!("&cursor={c}"))
+                    .unwrap_or_default();
+                let p = search(
+                    app,
+                    &format!(
+                        "commune=69266&thematiques={EMPLOI},{CV}&radius_km=30&limit=2{extra}{c}"
+                    ),
+                )
+                .await;
+                for i in p["items"].as_array().expect("items") {
+                    seen.push((i["nom"].to_string(), i["distance_km"].to_string()));
+                }
+                cursor = p["next_cursor"].as_str().map(str::to_string);
+                if cursor.is_none() {
+                    return seen;
+                }
+            }
+        }
+    };
+    let common = walk("").await;
+    let general = walk("&modes_accueil=a-distance,en-presentiel").await;
+    let names: Vec<&str> = common.iter().map(|(n, _)| n.trim_matches('"')).collect();
+    assert_eq!(common, general);
+    for n in [
+        "Proche",
+        "Proche bis",
+        "Lyon 3e",
+        "Les deux",
+        "Loin à distance",
+    ] {
+        assert_eq!(
+            names.iter().filter(|m| **m == n).count(),
+            1,
+            "{n} once: {names:?}"
+        );
+    }
+    assert!(!names.contains(&"Loin en personne"), "{names:?}");
+    assert!(!names.contains(&"Hors zone"), "{names:?}");
+}
