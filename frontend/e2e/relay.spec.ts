@@ -55,13 +55,21 @@ test.describe('Relais', () => {
     await expect(page.getByText('ASE du Rhône')).toBeVisible();
     const accept = page.getByRole('button', { name: 'Accepter' });
     await checkPage(page, '51-relais-demande', { action: accept });
+    // Refusing without a reason asks for one (nothing is sent, the request still waits).
+    await page.getByRole('button', { name: 'Refuser' }).click();
+    await expect(page.getByText('Choisissez un motif pour refuser ou signaler un échec.')).toBeVisible();
     await accept.click();
     await expect(page.getByText('Demande : acceptée.')).toBeVisible();
     await page.getByRole('button', { name: 'Confirmer le premier rendez-vous' }).click();
     await expect(page.getByText('Demande : pris en charge.')).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Points de suivi' })).toBeVisible();
     await expect(page.getByText('À 30 jours')).toBeVisible();
-    await checkPage(page, '52-relais-pris-en-charge', { action: page.getByRole('button', { name: 'Terminer l’accompagnement' }) });
+    const end = page.getByRole('button', { name: 'Terminer l’accompagnement' });
+    await checkPage(page, '52-relais-pris-en-charge', { action: end });
+    // Ending without an outcome asks for it; the relay stays started.
+    await end.click();
+    await expect(page.getByText('Choisissez l’issue de l’accompagnement pour le terminer.')).toBeVisible();
+    await expect(page.getByText('Demande : pris en charge.')).toBeVisible();
     await logout(page);
     // The prescriber reads where Léa was relayed and that she was taken in charge.
     await login(page, ACCOUNTS.prescriber);
