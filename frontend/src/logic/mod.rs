@@ -17,5 +17,6 @@ pub mod password;
 pub mod query;
 pub mod referral_form;
 pub mod relays;
+pub mod stats;
 pub mod thematiques;
 pub mod validate;
