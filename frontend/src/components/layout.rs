@@ -38,7 +38,10 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
             (Route::NewReferral, "Signaler un jeune"),
             (Route::Notifications, "Mes notifications"),
         ],
-        Role::Counsellor => vec![(Route::Queue, "File d’attente")],
+        Role::Counsellor => vec![
+            (Route::Queue, "File d’attente"),
+            (Route::Steering, "Pilotage"),
+        ],
         Role::Receiver => vec![
             (Route::Relays, "Demandes de relais"),
             (Route::MyServices, "Mes services"),
@@ -50,6 +53,7 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
             (Route::Jobs, "Tâches"),
             (Route::Imports, "Import de l’offre"),
             (Route::Webhooks, "Webhooks"),
+            (Route::Steering, "Pilotage"),
         ],
     }
 }

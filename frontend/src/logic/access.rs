@@ -28,7 +28,7 @@ pub fn allowed(role: Role, area: Area) -> bool {
         (Role::Prescriber, Area::Referrals | Area::Referral)
             | (Role::Counsellor, Area::Queue | Area::Referral)
             | (Role::Receiver, Area::Relays | Area::Services)
-            | (Role::Pilot, Area::Steering)
+            | (Role::Pilot | Role::Counsellor | Role::Admin, Area::Steering)
             | (Role::Admin, Area::Admin)
             | (_, Area::Account)
     )
@@ -86,6 +86,11 @@ mod tests {
         ] {
             assert!(allowed(r, Area::Account), "{r:?}");
         }
+        assert!(allowed(Role::Pilot, Area::Steering));
+        assert!(allowed(Role::Counsellor, Area::Steering));
+        assert!(allowed(Role::Admin, Area::Steering));
+        assert!(!allowed(Role::Prescriber, Area::Steering));
+        assert!(!allowed(Role::Receiver, Area::Steering));
         assert!(allowed(Role::Receiver, Area::Services));
         assert!(!allowed(Role::Prescriber, Area::Services));
         assert!(!allowed(Role::Admin, Area::Services));

@@ -1,0 +1,3 @@
+//! Steering (issue 14): the dashboard « Pilotage » of a territory.
+pub mod dashboard;
+pub mod sections;
