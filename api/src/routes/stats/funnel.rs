@@ -78,11 +78,13 @@ pub async fn get_funnel(
                         .map(|mo| shown(report.count(m, Row::All, Some(*mo))))
                         .collect()
                 }),
+                breakdown: Vec::new(),
             }
         })
         .collect();
     Ok(HttpResponse::Ok().json(FunnelReport {
         territory_id: s.territory,
+        scope: "territory".to_string(),
         period: s.period.code(),
         as_of: s.as_of,
         months: months.iter().map(|m| m.code()).collect(),

@@ -104,10 +104,14 @@ pub async fn get_indicators(
             } else {
                 Vec::new()
             },
+            breakdown: Vec::new(),
+            target: None,
+            verdict: None,
         })
         .collect();
     Ok(HttpResponse::Ok().json(IndicatorReport {
         territory_id: s.territory,
+        scope: "territory".to_string(),
         period: s.period.code(),
         as_of: s.as_of,
         months: months.iter().map(|m| m.code()).collect(),
