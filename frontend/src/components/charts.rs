@@ -142,8 +142,15 @@ pub fn vbar_chart(id: &str, title: &str, bars: &[Bar], hidden: &[bool]) -> Html 
 }
 
 /// A chart's table: a caption, the column heads, then one row per line whose first cell
-/// heads the row. `rows` are what the CSV link downloads too (with the heads first).
-pub fn stat_table(id: &str, caption: &str, head: &[String], rows: &[Vec<String>]) -> Html {
+/// heads the row. `rows` are what the CSV link downloads too (with the heads first);
+/// `classes[i]`, when given, is row i's class (a kind above its structures).
+pub fn stat_table(
+    id: &str,
+    caption: &str,
+    head: &[String],
+    rows: &[Vec<String>],
+    classes: &[&'static str],
+) -> Html {
     html! {
         <div class="sas-stat-table">
             <table id={id.to_string()}>
@@ -152,8 +159,8 @@ pub fn stat_table(id: &str, caption: &str, head: &[String], rows: &[Vec<String>]
                     <tr>{ for head.iter().map(|h| html! { <th scope="col">{ h.clone() }</th> }) }</tr>
                 </thead>
                 <tbody>
-                    { for rows.iter().map(|r| html! {
-                        <tr>
+                    { for rows.iter().enumerate().map(|(n, r)| html! {
+                        <tr class={classes.get(n).copied()}>
                             { for r.iter().enumerate().map(|(i, c)| if i == 0 {
                                 html! { <th scope="row">{ c.clone() }</th> }
                             } else {
@@ -167,12 +174,15 @@ pub fn stat_table(id: &str, caption: &str, head: &[String], rows: &[Vec<String>]
     }
 }
 
-/// The table behind a chart, one click away, with its CSV link (`file` without extension).
+/// The table behind a chart, one click away (`summary` opens it), with its CSV link (`file`
+/// without extension).
 pub fn table_view(
+    summary: &str,
     id: &str,
     caption: &str,
     head: &[String],
     rows: &[Vec<String>],
+    classes: &[&'static str],
     file: &str,
 ) -> Html {
     let mut all = Vec::with_capacity(rows.len() + 1);
@@ -180,8 +190,8 @@ pub fn table_view(
     all.extend(rows.iter().cloned());
     html! {
         <details class="sas-details">
-            <summary>{ "Afficher le tableau" }</summary>
-            { stat_table(id, caption, head, rows) }
+            <summary>{ summary.to_string() }</summary>
+            { stat_table(id, caption, head, rows, classes) }
             <a class="fr-link fr-text--sm" href={csv_href(&all)}
                 download={format!("{file}.csv")}>
                 { format!("Télécharger le tableau (CSV) — {caption}") }

@@ -18,5 +18,6 @@ pub mod query;
 pub mod referral_form;
 pub mod relays;
 pub mod stats;
+pub mod targets;
 pub mod thematiques;
 pub mod validate;

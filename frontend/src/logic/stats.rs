@@ -418,6 +418,30 @@ pub fn csv_value(v: Option<&StatValue>) -> String {
     }
 }
 
+/// The order of a breakdown's rows: each prescriber kind, then the structures under it (a
+/// structure whose kind has no row of its own comes last). `rows` are (dimension, code,
+/// parent); the answer indexes them, with `true` for a kind row.
+pub fn breakdown_order(rows: &[(&str, &str, Option<&str>)]) -> Vec<(usize, bool)> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, (dim, code, _)) in rows.iter().enumerate() {
+        if *dim == "prescriber_kind" {
+            out.push((i, true));
+            out.extend(
+                rows.iter()
+                    .enumerate()
+                    .filter(|(_, (d, _, p))| *d != "prescriber_kind" && *p == Some(*code))
+                    .map(|(j, _)| (j, false)),
+            );
+        }
+    }
+    for (i, _) in rows.iter().enumerate() {
+        if !out.iter().any(|(j, _)| *j == i) {
+            out.push((i, false));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -623,6 +647,30 @@ mod tests {
             vec![Some(0.25), Some(1.0)]
         );
         assert_eq!(scale_of("days"), None);
+    }
+
+    #[test]
+    fn a_breakdown_lists_each_kind_then_its_structures() {
+        let rows = [
+            ("prescriber_kind", "ase", None),
+            ("prescriber_kind", "pjj", None),
+            ("structure", "s1", Some("pjj")),
+            ("structure", "s2", Some("ase")),
+            ("structure", "s3", Some("ase")),
+            ("structure", "s4", Some("gone")),
+        ];
+        assert_eq!(
+            breakdown_order(&rows),
+            vec![
+                (0, true),
+                (3, false),
+                (4, false),
+                (1, true),
+                (2, false),
+                (5, false)
+            ]
+        );
+        assert_eq!(breakdown_order(&[]), vec![]);
     }
 
     #[test]

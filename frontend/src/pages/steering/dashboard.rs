@@ -10,6 +10,7 @@ use crate::components::fields::SelectField;
 use crate::logic::format;
 use crate::logic::stats::{as_of_choices, period_choices, Period, StatsQuery};
 use crate::pages::steering::sections;
+use crate::pages::steering::targets::TargetsPanel;
 use crate::pages::PageTitle;
 use crate::platform;
 use crate::services::{stats, territories};
@@ -27,7 +28,11 @@ type Load<T> = Option<Result<T, String>>;
 
 #[function_component(Dashboard)]
 pub fn dashboard() -> Html {
-    let admin = use_active_role() == Some(Role::Admin);
+    let role = use_active_role();
+    let admin = role == Some(Role::Admin);
+    let sets_targets = matches!(role, Some(Role::Pilot | Role::Admin));
+    let reload = use_state(|| 0u32);
+    let export = use_state(|| None::<Result<(), String>>);
     let today = platform::today();
     let query = use_state(|| StatsQuery::new(Period::quarter_of(today)));
     let places = use_state(|| None::<Load<Vec<Territory>>>);
@@ -56,7 +61,7 @@ pub fn dashboard() -> Html {
     }
     {
         let data = data.clone();
-        use_effect_with(((*query).clone(), admin), move |(q, admin)| {
+        use_effect_with(((*query).clone(), admin, *reload), move |(q, admin, _)| {
             if !(*admin && q.territory.is_none()) {
                 *generation.borrow_mut() += 1;
                 let mine = *generation.borrow();
@@ -89,12 +94,51 @@ pub fn dashboard() -> Html {
         Some(Err(m)) => html! { <Alert kind={AlertKind::Error}>{ m.clone() }</Alert> },
         Some(Ok(r)) => sections::report(r),
     };
+    let on_export = {
+        let (query, export) = (query.clone(), export.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (q, export) = ((*query).clone(), export.clone());
+            export.set(Some(Ok(())));
+            yew::platform::spawn_local(async move {
+                match stats::export(&q).await {
+                    Ok(text) => {
+                        platform::save_text(
+                            &format!("sas-chiffres-{}.csv", q.period),
+                            "text/csv",
+                            &text,
+                        );
+                        export.set(None);
+                    }
+                    Err(e) => export.set(Some(Err(e.message()))),
+                }
+            });
+        })
+    };
+    let exporting = matches!(*export, Some(Ok(())));
+    let ready = matches!(*data, Some(Ok(_)));
+    let targets = (sets_targets && ready && !(admin && query.territory.is_none())).then(|| {
+        let reload = reload.clone();
+        let onsaved = Callback::from(move |_| reload.set(*reload + 1));
+        html! { <TargetsPanel territory={query.territory} {onsaved} /> }
+    });
     html! {
         <>
             <PageTitle text="Pilotage du territoire" />
             <p class="fr-text--lead">{ LEAD }</p>
             { filters(&query, today, (*places).clone().flatten().and_then(Result::ok)) }
+            if ready {
+                <div class="sas-export fr-mb-3w">
+                    <button type="button" class="fr-btn fr-btn--secondary" onclick={on_export}
+                        aria-disabled={exporting.then_some("true")}>
+                        { if exporting { "Préparation du fichier…" } else { "Exporter tous les chiffres (CSV)" } }
+                    </button>
+                    if let Some(Err(m)) = &*export {
+                        <Alert kind={AlertKind::Error} small=true>{ m.clone() }</Alert>
+                    }
+                </div>
+            }
             { body }
+            { targets.unwrap_or_default() }
         </>
     }
 }
