@@ -36,6 +36,7 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
         Role::Prescriber => vec![
             (Route::Referrals, "Mes signalements"),
             (Route::NewReferral, "Signaler un jeune"),
+            (Route::Steering, "Mes chiffres"),
             (Route::Notifications, "Mes notifications"),
         ],
         Role::Counsellor => vec![
@@ -45,6 +46,7 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
         Role::Receiver => vec![
             (Route::Relays, "Demandes de relais"),
             (Route::MyServices, "Mes services"),
+            (Route::Steering, "Mes chiffres"),
         ],
         Role::Pilot => vec![(Route::Steering, "Pilotage")],
         Role::Admin => vec![

@@ -201,6 +201,9 @@ pub struct StatsQuery {
     pub as_of: Option<NaiveDate>,
     /// Administrators name one; others read their own.
     pub territory: Option<Uuid>,
+    /// `prescriber_structure` or `receiving_structure` for a prescriber's or a receiver's own
+    /// figures (« Mes chiffres »); `None`: the territory.
+    pub scope: Option<&'static str>,
 }
 
 impl StatsQuery {
@@ -209,6 +212,7 @@ impl StatsQuery {
             period: period.code(),
             as_of: None,
             territory: None,
+            scope: None,
         }
     }
 
@@ -222,8 +226,19 @@ impl StatsQuery {
                 ("period", &self.period),
                 ("as_of", &as_of),
                 ("territory", &territory),
+                ("scope", self.scope.unwrap_or_default()),
             ],
         )
+    }
+}
+
+/// The scope a role reads: its structure's for a prescriber or a receiver, else the
+/// territory (`None`).
+pub fn scope_of(role: api_types::Role) -> Option<&'static str> {
+    match role {
+        api_types::Role::Prescriber => Some("prescriber_structure"),
+        api_types::Role::Receiver => Some("receiving_structure"),
+        _ => None,
     }
 }
 
@@ -568,6 +583,19 @@ mod tests {
         assert_eq!(
             q.path("/stats/indicators"),
             "/stats/indicators?period=2026-Q4&as_of=2026-10-31&territory=00000000-0000-0000-0000-000000000000"
+        );
+        let mine = StatsQuery {
+            scope: scope_of(api_types::Role::Receiver),
+            ..StatsQuery::new(Period::parse("2026-11").unwrap())
+        };
+        assert_eq!(
+            mine.path("/stats/export"),
+            "/stats/export?period=2026-11&scope=receiving_structure"
+        );
+        assert_eq!(scope_of(api_types::Role::Pilot), None);
+        assert_eq!(
+            scope_of(api_types::Role::Prescriber),
+            Some("prescriber_structure")
         );
     }
 

@@ -206,7 +206,12 @@ impl FormModel for TargetsForm {
             .and_then(|n| n.parse::<usize>().ok())
             .filter(|i| *i < TARGETABLE.len())
             .unwrap_or(0);
-        (Field(i), field_message(&e.code))
+        let message = match e.code.as_str() {
+            "out_of_range" => "Cette valeur est hors des bornes permises.".to_string(),
+            "not_a_target" => "Cet indicateur ne prend pas d’objectif.".to_string(),
+            other => field_message(other),
+        };
+        (Field(i), message)
     }
 }
 

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::components::feedback::{Alert, AlertKind, Loading};
 use crate::components::fields::SelectField;
 use crate::logic::format;
-use crate::logic::stats::{as_of_choices, period_choices, Period, StatsQuery};
+use crate::logic::stats::{as_of_choices, period_choices, scope_of, Period, StatsQuery};
 use crate::pages::steering::sections;
 use crate::pages::steering::targets::TargetsPanel;
 use crate::pages::PageTitle;
@@ -17,6 +17,9 @@ use crate::services::{stats, territories};
 use crate::session::use_active_role;
 
 const LEAD: &str = "Les trois hypothèses de SAS mesurées sur votre territoire : les prescripteurs orientent des jeunes (H1), l’équipe SAS les joint (H2), les jeunes relayés sont pris en charge (H3). Des agrégats seulement : aucun chiffre ne permet de retrouver une personne.";
+
+const LEAD_PRESCRIBER: &str = "Ce que sont devenues les orientations de votre structure : combien de jeunes l’équipe SAS a joints, combien ont été relayés et pris en charge. Des agrégats seulement : aucun chiffre ne permet de retrouver une personne.";
+const LEAD_RECEIVER: &str = "Les relais reçus par votre structure : combien ont eu une réponse dans les 10 jours, combien de jeunes ont été pris en charge et sont toujours accompagnés à J+90. Des agrégats seulement.";
 
 #[derive(Clone, PartialEq)]
 pub struct Reports {
@@ -34,7 +37,11 @@ pub fn dashboard() -> Html {
     let reload = use_state(|| 0u32);
     let export = use_state(|| None::<Result<(), String>>);
     let today = platform::today();
-    let query = use_state(|| StatsQuery::new(Period::quarter_of(today)));
+    let mine = role.and_then(scope_of);
+    let query = use_state(|| StatsQuery {
+        scope: mine,
+        ..StatsQuery::new(Period::quarter_of(today))
+    });
     let places = use_state(|| None::<Load<Vec<Territory>>>);
     let data = use_state(|| None::<Result<Reports, String>>);
     let generation = use_mut_ref(|| 0u32);
@@ -123,8 +130,13 @@ pub fn dashboard() -> Html {
     });
     html! {
         <>
-            <PageTitle text="Pilotage du territoire" />
-            <p class="fr-text--lead">{ LEAD }</p>
+            if mine.is_some() {
+                <PageTitle text="Mes chiffres" />
+                <p class="fr-text--lead">{ if role == Some(Role::Receiver) { LEAD_RECEIVER } else { LEAD_PRESCRIBER } }</p>
+            } else {
+                <PageTitle text="Pilotage du territoire" />
+                <p class="fr-text--lead">{ LEAD }</p>
+            }
             { filters(&query, today, (*places).clone().flatten().and_then(Result::ok)) }
             if ready {
                 <div class="sas-export fr-mb-3w">
