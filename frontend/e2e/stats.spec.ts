@@ -96,4 +96,53 @@ test.describe('Pilotage', () => {
     await expect(page.getByRole('img', { name: /Parcours des orientations/ })).toBeVisible();
     await expect(page.getByLabel('Territoire')).toHaveCount(0);
   });
+
+  test('the pilot sets a target, reads its verdict, and exports every figure as CSV', async ({ page }) => {
+    await login(page, ACCOUNTS.pilot);
+    await expect(page.getByRole('img', { name: /Parcours des orientations/ })).toBeVisible();
+
+    // The export of the API, fetched with the session and saved.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Exporter tous les chiffres (CSV)' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^sas-chiffres-\d{4}-Q[1-4]\.csv$/);
+    const csv = readFileSync(await file.path(), 'utf8');
+    expect(csv.length).toBeGreaterThan(20);
+    expect(csv).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+
+    // A target out of range is refused on its field.
+    await page.getByText('Fixer les objectifs', { exact: true }).click();
+    const contact = page.getByLabel(/^Taux de contact/);
+    await contact.fill('120');
+    const save = page.getByRole('button', { name: 'Enregistrer les objectifs' });
+    await save.click();
+    await expect(page.locator('#objectif-h2-contact-error')).toHaveText('Un pourcentage entre 0 et 100.');
+    await checkPage(page, '74-pilotage-objectifs-refus', { action: save });
+
+    // 60 %: saved, and the card says the target and its verdict.
+    await contact.fill('60');
+    await save.click();
+    await expect(page.getByText('Objectifs enregistrés : les verdicts sont recalculés.')).toBeVisible();
+    const card = page.getByRole('article', { name: 'Taux de contact' });
+    await expect(card).toContainText('Objectif : au moins 60 %');
+    await expect(card.locator('.fr-badge')).toHaveText(/^(Objectif atteint|Objectif non atteint|Trop peu de données)$/);
+    await checkPage(page, '75-pilotage-objectif', { action: save });
+
+    // Read again after a reload: the field keeps it.
+    await page.reload();
+    await page.getByText('Fixer les objectifs', { exact: true }).click();
+    await expect(page.getByLabel(/^Taux de contact/)).toHaveValue('60');
+  });
+
+  test('a prescriber and a receiver see « Mes chiffres », their structure’s figures', async ({ page }) => {
+    for (const who of [ACCOUNTS.prescriber, ACCOUNTS.receiver]) {
+      await login(page, who);
+      await page.getByRole('link', { name: 'Mes chiffres' }).click();
+      await expect(page.getByRole('heading', { level: 1, name: 'Mes chiffres' })).toBeVisible();
+      await expect(page.getByRole('img', { name: /Parcours des orientations/ })).toBeVisible();
+      await expect(page.getByRole('heading', { name: 'Objectifs du territoire' })).toHaveCount(0);
+      await checkPage(page, who === ACCOUNTS.prescriber ? '76-mes-chiffres-prescripteur' : '77-mes-chiffres-accueil');
+      await logout(page);
+    }
+  });
 });
