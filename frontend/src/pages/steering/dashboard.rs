@@ -45,6 +45,8 @@ pub fn dashboard() -> Html {
     let places = use_state(|| None::<Load<Vec<Territory>>>);
     let data = use_state(|| None::<Result<Reports, String>>);
     let generation = use_mut_ref(|| 0u32);
+    // The query last asked: a new one clears the page; a reload (targets saved) keeps it.
+    let asked = use_mut_ref(|| None::<StatsQuery>);
 
     // Administrators pick a territory: the first one is shown until they choose.
     {
@@ -72,7 +74,10 @@ pub fn dashboard() -> Html {
             if !(*admin && q.territory.is_none()) {
                 *generation.borrow_mut() += 1;
                 let mine = *generation.borrow();
-                data.set(None);
+                if asked.borrow().as_ref() != Some(q) {
+                    data.set(None);
+                    *asked.borrow_mut() = Some(q.clone());
+                }
                 let q = q.clone();
                 yew::platform::spawn_local(async move {
                     let (f, i) =
@@ -105,6 +110,9 @@ pub fn dashboard() -> Html {
         let (query, export) = (query.clone(), export.clone());
         Callback::from(move |_: MouseEvent| {
             let (q, export) = ((*query).clone(), export.clone());
+            if matches!(*export, Some(Ok(()))) {
+                return;
+            }
             export.set(Some(Ok(())));
             yew::platform::spawn_local(async move {
                 match stats::export(&q).await {
@@ -123,7 +131,7 @@ pub fn dashboard() -> Html {
     };
     let exporting = matches!(*export, Some(Ok(())));
     let ready = matches!(*data, Some(Ok(_)));
-    let targets = (sets_targets && ready && !(admin && query.territory.is_none())).then(|| {
+    let targets = (sets_targets && !(admin && query.territory.is_none())).then(|| {
         let reload = reload.clone();
         let onsaved = Callback::from(move |_| reload.set(*reload + 1));
         html! { <TargetsPanel territory={query.territory} {onsaved} /> }
