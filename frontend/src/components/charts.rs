@@ -16,11 +16,22 @@ pub struct Bar {
     pub text: String,
 }
 
-const WIDTH: f64 = 320.0;
-const VALUE_ROOM: f64 = 110.0;
+const WIDTH: f64 = 400.0;
+const VALUE_ROOM: f64 = 140.0;
 const INK: &str = "#161616";
 const BAR: &str = "#000091";
 const MUTED: &str = "#666666";
+
+/// A coordinate, one decimal, without the float formatting machinery (its weight in the
+/// wasm).
+fn n(v: f64) -> String {
+    let t = (v * 10.0).round() as i64;
+    if t % 10 == 0 {
+        (t / 10).to_string()
+    } else {
+        format!("{}.{}", t / 10, (t % 10).abs())
+    }
+}
 
 fn desc_of(bars: &[Bar]) -> String {
     bars.iter()
@@ -34,7 +45,7 @@ fn frame(id: &str, title: &str, bars: &[Bar], height: f64, class: &str, body: Ht
     let d = format!("{id}-desc");
     html! {
         <svg class={classes!("sas-chart", class.to_string())} id={id.to_string()} role="img"
-            viewBox={format!("0 0 {WIDTH} {height}")} aria-labelledby={format!("{t} {d}")}
+            viewBox={format!("0 0 {} {}", n(WIDTH), n(height))} aria-labelledby={format!("{t} {d}")}
             xmlns="http://www.w3.org/2000/svg">
             <title id={t}>{ title.to_string() }</title>
             <desc id={d}>{ desc_of(bars) }</desc>
@@ -47,7 +58,7 @@ fn frame(id: &str, title: &str, bars: &[Bar], height: f64, class: &str, body: Ht
 fn missing(x: f64, y: f64, w: f64, h: f64, hidden: bool) -> Html {
     if hidden {
         html! {
-            <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()}
+            <rect x={n(x)} y={n(y)} width={n(w)} height={n(h)}
                 fill="none" stroke={MUTED} stroke-dasharray="3 2" />
         }
     } else {
@@ -58,28 +69,34 @@ fn missing(x: f64, y: f64, w: f64, h: f64, hidden: bool) -> Html {
 /// Horizontal bars, one row per item (the funnel): the name above, the bar, its value after.
 /// `hidden[i]` tells a suppressed figure from one not counted yet.
 pub fn hbar_chart(id: &str, title: &str, bars: &[Bar], hidden: &[bool]) -> Html {
-    const ROW: f64 = 42.0;
+    const ROW: f64 = 46.0;
     let height = ROW * bars.len() as f64 + 4.0;
     let span = WIDTH - VALUE_ROOM;
     let body = bars.iter().enumerate().map(|(i, b)| {
         let y = ROW * i as f64;
-        let bar_y = y + 18.0;
+        let bar_y = y + 20.0;
         let (bar, end) = match b.share {
             Some(s) => {
                 let w = (s * span).max(1.0);
-                (html! { <rect x="0" y={bar_y.to_string()} width={w.to_string()} height="16" fill={BAR} /> }, w)
+                (
+                    html! { <rect x="0" y={n(bar_y)} width={n(w)} height="16" fill={BAR} /> },
+                    w,
+                )
             }
             None => {
                 let hid = hidden.get(i).copied().unwrap_or(false);
-                (missing(0.0, bar_y, 24.0, 16.0, hid), if hid { 24.0 } else { 0.0 })
+                (
+                    missing(0.0, bar_y, 24.0, 16.0, hid),
+                    if hid { 24.0 } else { 0.0 },
+                )
             }
         };
         let value_fill = if b.share.is_some() { INK } else { MUTED };
         html! {
             <g>
-                <text x="0" y={(y + 13.0).to_string()} font-size="12" fill={INK}>{ b.label.clone() }</text>
+                <text x="0" y={n(y + 15.0)} font-size="14" fill={INK}>{ b.label.clone() }</text>
                 { bar }
-                <text x={(end + 6.0).to_string()} y={(bar_y + 12.5).to_string()} font-size="12"
+                <text x={n(end + 6.0)} y={n(bar_y + 13.0)} font-size="14"
                     font-weight="700" fill={value_fill}>{ b.text.clone() }</text>
             </g>
         }
@@ -96,19 +113,19 @@ pub fn hbar_chart(id: &str, title: &str, bars: &[Bar], hidden: &[bool]) -> Html 
 
 /// Vertical bars, one per month (a series): the value above, the month below.
 pub fn vbar_chart(id: &str, title: &str, bars: &[Bar], hidden: &[bool]) -> Html {
-    const HEIGHT: f64 = 130.0;
-    const TOP: f64 = 18.0;
-    const BASE: f64 = 108.0;
-    let n = bars.len().max(1) as f64;
-    let slot = WIDTH / n;
-    let w = (slot * 0.6).min(48.0);
+    const HEIGHT: f64 = 150.0;
+    const TOP: f64 = 22.0;
+    const BASE: f64 = 126.0;
+    let count = bars.len().max(1) as f64;
+    let slot = WIDTH / count;
+    let w = (slot * 0.6).min(56.0);
     let body = bars.iter().enumerate().map(|(i, b)| {
         let cx = slot * (i as f64 + 0.5);
         let x = cx - w / 2.0;
         let (bar, top) = match b.share {
             Some(s) => {
                 let h = (s * (BASE - TOP)).max(1.0);
-                (html! { <rect x={x.to_string()} y={(BASE - h).to_string()} width={w.to_string()} height={h.to_string()} fill={BAR} /> }, BASE - h)
+                (html! { <rect x={n(x)} y={n(BASE - h)} width={n(w)} height={n(h)} fill={BAR} /> }, BASE - h)
             }
             None => {
                 let hid = hidden.get(i).copied().unwrap_or(false);
@@ -119,9 +136,9 @@ pub fn vbar_chart(id: &str, title: &str, bars: &[Bar], hidden: &[bool]) -> Html 
         html! {
             <g>
                 { bar }
-                <text x={cx.to_string()} y={(top - 5.0).to_string()} font-size="11" font-weight="700"
+                <text x={n(cx)} y={n(top - 5.0)} font-size="14" font-weight="700"
                     text-anchor="middle" fill={value_fill}>{ b.text.clone() }</text>
-                <text x={cx.to_string()} y={(BASE + 15.0).to_string()} font-size="11"
+                <text x={n(cx)} y={n(BASE + 18.0)} font-size="14"
                     text-anchor="middle" fill={INK}>{ b.label.clone() }</text>
             </g>
         }
@@ -134,7 +151,7 @@ pub fn vbar_chart(id: &str, title: &str, bars: &[Bar], hidden: &[bool]) -> Html 
         "sas-chart--v",
         html! {
             <>
-                <line x1="0" y1={BASE.to_string()} x2={WIDTH.to_string()} y2={BASE.to_string()} stroke={MUTED} stroke-width="1" />
+                <line x1="0" y1={n(BASE)} x2={n(WIDTH)} y2={n(BASE)} stroke={MUTED} stroke-width="1" />
                 { for body }
             </>
         },

@@ -425,10 +425,7 @@ pub fn csv_value(v: Option<&StatValue>) -> String {
         Some(StatValue {
             value: Some(x),
             suppressed: false,
-        }) => {
-            let r = (x * 10_000.0).round() / 10_000.0;
-            r.to_string()
-        }
+        }) => decimal(*x, 4).replace('\u{202f}', "").replace(',', "."),
         other => value_text("", other),
     }
 }

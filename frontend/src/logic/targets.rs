@@ -99,13 +99,36 @@ pub struct TargetsForm {
     pub values: Vec<String>,
 }
 
+/// A decimal as typed (« 72,5 », « 72.5 % », « 10 »), read without `str::parse::<f64>` (its
+/// weight in the wasm): digits, at most one separator, at most four decimals.
 fn parse(s: &str) -> Option<f64> {
     let t = s
         .trim()
         .replace(['\u{a0}', '\u{202f}', ' '], "")
         .replace(',', ".");
     let t = t.strip_suffix('%').unwrap_or(&t);
-    t.parse::<f64>().ok().filter(|v| v.is_finite())
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let (neg, int) = match int.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, int),
+    };
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty())
+        || !digits(int)
+        || !digits(frac)
+        || frac.len() > 4
+        || int.len() > 9
+    {
+        return None;
+    }
+    let whole: u64 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let part: u64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
+    let v = whole as f64 + part as f64 / 10f64.powi(frac.len() as i32);
+    Some(if neg { -v } else { v })
 }
 
 impl TargetsForm {
@@ -245,7 +268,14 @@ mod tests {
 
     #[test]
     fn out_of_range_and_garbage_are_refused_on_their_field() {
-        let f = form(&[(0, "101"), (3, "-1"), (4, "beaucoup"), (5, "400"), (6, "0")]);
+        let f = form(&[
+            (0, "101"),
+            (3, "-1"),
+            (4, "beaucoup"),
+            (5, "400"),
+            (6, "0"),
+            (7, "1,2,3"),
+        ]);
         let e = f.to_request(&()).unwrap_err();
         assert_eq!(e.get(Field(0)), Some("Un pourcentage entre 0 et 100."));
         assert!(e.get(Field(3)).is_some());
@@ -255,7 +285,15 @@ mod tests {
         );
         assert!(e.get(Field(5)).is_some());
         assert_eq!(e.get(Field(6)), None);
-        assert_eq!(e.len(), 4);
+        assert!(e.get(Field(7)).is_some());
+        assert_eq!(e.len(), 5);
+        for ok in ["0", ".5", "12,", "99,99", "60 %", " 7 "] {
+            assert!(parse(ok).is_some(), "{ok}");
+        }
+        for bad in ["", ",", "1e3", "NaN", "inf", "1.23456", "+3", "--1"] {
+            assert!(parse(bad).is_none(), "{bad}");
+        }
+        assert_eq!(parse("72,5"), Some(72.5));
     }
 
     #[test]
