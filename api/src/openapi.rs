@@ -148,10 +148,55 @@ pub fn complete(mut doc: Doc) -> Doc {
             };
             declare_formats(op);
             add_common(op, shape);
+            add_definitions(path, op);
             op.operation_id = Some(operation_id(path, op.operation_id.as_deref().unwrap_or("")));
         }
     }
     doc
+}
+
+/// The statistics' definitions, written once in `domain::stats::definitions`, appended to
+/// the descriptions of the operations that publish them (and carried in each response's
+/// `definition` field).
+fn add_definitions(path: &str, op: &mut Operation) {
+    use crate::domain::stats::definitions as defs;
+    let lists: [(&str, &[defs::Definition]); 6] = [
+        ("Funnel, scope `territory`", &defs::FUNNEL),
+        (
+            "Funnel, scope `prescriber_structure`",
+            &defs::PRESCRIBER_FUNNEL,
+        ),
+        (
+            "Funnel, scope `receiving_structure`",
+            &defs::RECEIVER_FUNNEL,
+        ),
+        ("Indicators, scope `territory`", &defs::INDICATORS),
+        (
+            "Indicators, scope `prescriber_structure`",
+            &defs::PRESCRIBER_INDICATORS,
+        ),
+        (
+            "Indicators, scope `receiving_structure`",
+            &defs::RECEIVER_INDICATORS,
+        ),
+    ];
+    let wanted: &[usize] = match path {
+        "/api/v1/stats/funnel" => &[0, 1, 2],
+        "/api/v1/stats/indicators" => &[3, 4, 5],
+        "/api/v1/stats/export" => &[0, 1, 2, 3, 4, 5],
+        _ => return,
+    };
+    let mut text = op.description.clone().unwrap_or_default();
+    text.push_str("\n\nDefinitions (docs/STEERING.md). Common rules: ");
+    text.push_str(defs::COMMON);
+    for &i in wanted {
+        let (title, list) = lists[i];
+        text.push_str(&format!("\n\n{title}:\n"));
+        for d in list {
+            text.push_str(&format!("\n- `{}` ({}): {}", d.code, d.label, d.definition));
+        }
+    }
+    op.description = Some(text);
 }
 
 /// What decides the common responses of an operation.

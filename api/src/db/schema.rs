@@ -242,6 +242,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    stat_targets (territory_id, indicator) {
+        territory_id -> Uuid,
+        indicator -> Text,
+        value -> Float8,
+        updated_at -> Timestamptz,
+        updated_by_user_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     structures (id) {
         id -> Uuid,
         name -> Text,
@@ -373,6 +383,7 @@ diesel::joinable!(relays -> referrals (referral_id));
 diesel::joinable!(relay_checkpoints -> relays (relay_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    stat_targets,
     relays,
     relay_checkpoints,
     access_logs,

@@ -50,21 +50,65 @@ pub struct CohortFact {
     /// A diagnostic saved.
     #[diesel(sql_type = Bool)]
     pub diagnosed: bool,
+    /// The local day the referral first reached `diagnosis` (what a prescriber sees of a
+    /// contact: the status, not the attempts).
+    #[diesel(sql_type = Nullable<Date>)]
+    pub reached_on: Option<NaiveDate>,
+    /// A relay requested through SAS (not off-platform).
+    #[diesel(sql_type = Bool)]
+    pub relayed: bool,
+    /// A relay through SAS accepted.
+    #[diesel(sql_type = Bool)]
+    pub accepted: bool,
+    /// The local day the first relay through SAS started.
+    #[diesel(sql_type = Nullable<Date>)]
+    pub started_on: Option<NaiveDate>,
+    /// The answer to the J+90 checkpoint of that first started relay, if given.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub j90_answer: Option<String>,
+    /// How that relay ended, if it did: its outcome (`positive_exit`, `programme_ended`) or
+    /// `failed`; and the local day.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub relay_end: Option<String>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub relay_end_on: Option<NaiveDate>,
+    /// An off-platform relay recorded (its `relay_requested` event is coded `off_platform`).
+    #[diesel(sql_type = Bool)]
+    pub off_relayed: bool,
+    /// The local day an off-platform relay started.
+    #[diesel(sql_type = Nullable<Date>)]
+    pub off_started_on: Option<NaiveDate>,
 }
 
-/// The facts of the referrals submitted in `territory` within `[start, end)`, as of `until`
-/// (the first instant after `as_of`, in the territory's time zone); `tz` names the time zone
-/// for the local days.
+/// Whose referrals a cohort holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CohortOf {
+    /// Those submitted in the territory.
+    Territory(Uuid),
+    /// Those a prescriber structure submitted in the territory.
+    Prescriber(Uuid, Uuid),
+}
+
+/// The facts of the referrals of `of` submitted within `[start, end)`, as of `until` (the
+/// first instant after `as_of`, in the territory's time zone); `tz` names the time zone for
+/// the local days.
 pub fn cohort(
     conn: &mut PgConnection,
-    territory: Uuid,
+    of: CohortOf,
     tz: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> QueryResult<Vec<CohortFact>> {
     let mut q = Sql::default();
-    let t = q.uuid(territory);
+    let filter = match of {
+        CohortOf::Territory(t) => format!("e.territory_id = {}", q.uuid(t)),
+        CohortOf::Prescriber(p, t) => format!(
+            "e.prescriber_structure_id = {} AND e.territory_id = {}",
+            q.uuid(p),
+            q.uuid(t)
+        ),
+    };
     let z = q.text(tz);
     let s = q.time(start);
     let e = q.time(end);
@@ -74,7 +118,7 @@ pub fn cohort(
            SELECT DISTINCT ON (e.referral_id) e.referral_id AS root, e.occurred_at, \
                   e.prescriber_structure_id, e.prescriber_kind, e.exit_date \
            FROM events e \
-           WHERE e.territory_id = {t} AND e.kind IN ('created', 'status_changed') \
+           WHERE {filter} AND e.kind IN ('created', 'status_changed') \
              AND e.to_status = 'submitted' AND e.occurred_at >= {s} AND e.occurred_at < {e} \
              AND e.occurred_at < {u} \
            ORDER BY e.referral_id, e.occurred_at, e.id), \
@@ -87,11 +131,22 @@ pub fn cohort(
            UNION ALL \
            SELECT c.root, r.id FROM chain c JOIN referrals r ON r.previous_referral_id = c.id), \
          ev AS ( \
-           SELECT c.root, c.id, x.kind, x.to_status, x.code, x.occurred_at \
+           SELECT c.root, c.id, x.kind, x.to_status, x.code, x.occurred_at, x.relay_id, x.fields \
            FROM chain c JOIN events x ON x.referral_id = c.id WHERE x.occurred_at < {u}), \
          contact AS ( \
            SELECT root, min(occurred_at) AS at FROM ev \
-           WHERE kind = 'contact_attempt' AND code IN ('reached', 'appointment_set') GROUP BY root) \
+           WHERE kind = 'contact_attempt' AND code IN ('reached', 'appointment_set') GROUP BY root), \
+         rel AS ( \
+           SELECT root, relay_id, \
+                  bool_or(kind = 'relay_requested' AND code = 'off_platform') AS off, \
+                  bool_or(kind = 'relay_requested') AS requested, \
+                  bool_or(kind = 'relay_accepted') AS accepted, \
+                  min(occurred_at) FILTER (WHERE kind = 'relay_started') AS started_at, \
+                  min(code) FILTER (WHERE kind = 'checkpoint_answered' AND 'j90' = ANY(fields)) AS j90, \
+                  min(occurred_at) FILTER (WHERE kind IN ('relay_completed', 'relay_failed')) AS ended_at, \
+                  min(CASE WHEN kind = 'relay_completed' THEN code WHEN kind = 'relay_failed' \
+                    THEN 'failed' END) AS end_code \
+           FROM ev WHERE relay_id IS NOT NULL GROUP BY root, relay_id) \
          SELECT f.prescriber_structure_id AS structure_id, f.prescriber_kind, \
                 (f.occurred_at AT TIME ZONE {z})::date AS submitted_on, f.exit_date, \
                 EXISTS (SELECT 1 FROM ev WHERE ev.root = f.root AND ev.id = f.root \
@@ -102,14 +157,141 @@ pub fn cohort(
                 EXISTS (SELECT 1 FROM ev WHERE ev.root = f.root AND ev.to_status = 'unreachable') \
                   AS unreachable, \
                 EXISTS (SELECT 1 FROM ev WHERE ev.root = f.root AND ev.kind = 'diagnostic_saved') \
-                  AS diagnosed \
+                  AS diagnosed, \
+                (SELECT (min(ev.occurred_at) AT TIME ZONE {z})::date FROM ev WHERE ev.root = f.root \
+                  AND ev.kind = 'status_changed' AND ev.to_status = 'diagnosis') AS reached_on, \
+                EXISTS (SELECT 1 FROM rel WHERE rel.root = f.root AND rel.requested AND NOT rel.off) \
+                  AS relayed, \
+                EXISTS (SELECT 1 FROM rel WHERE rel.root = f.root AND rel.accepted AND NOT rel.off) \
+                  AS accepted, \
+                (fs.started_at AT TIME ZONE {z})::date AS started_on, fs.j90 AS j90_answer, \
+                fs.end_code AS relay_end, (fs.ended_at AT TIME ZONE {z})::date AS relay_end_on, \
+                EXISTS (SELECT 1 FROM rel WHERE rel.root = f.root AND rel.off) AS off_relayed, \
+                (SELECT (min(rel.started_at) AT TIME ZONE {z})::date FROM rel \
+                  WHERE rel.root = f.root AND rel.off) AS off_started_on \
          FROM first f LEFT JOIN contact c ON c.root = f.root \
+         LEFT JOIN LATERAL (SELECT rel.* FROM rel WHERE rel.root = f.root AND NOT rel.off \
+           AND rel.started_at IS NOT NULL ORDER BY rel.started_at, rel.relay_id LIMIT 1) fs ON true \
          WHERE NOT EXISTS (SELECT 1 FROM events x WHERE x.referral_id = f.root \
            AND x.to_status = 'closed' AND x.code = 'entered_in_error') \
          ORDER BY submitted_on, structure_id"
     );
     q.push(&text);
     q.load(conn)
+}
+
+/// What the statistics need of one relay a receiving structure got through SAS.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct RelayFact {
+    /// The local day of the request (its month is the cohort).
+    #[diesel(sql_type = Date)]
+    pub requested_on: NaiveDate,
+    /// The local day of the first answer (accepted or refused), as of `until`.
+    #[diesel(sql_type = Nullable<Date>)]
+    pub answered_on: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub started_on: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub j90_answer: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub relay_end: Option<String>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub relay_end_on: Option<NaiveDate>,
+}
+
+/// The relays through SAS to `structure` in `territory` requested within `[start, end)`, as
+/// of `until` (referrals ever closed `entered_in_error` left out). Its events alone, besides
+/// the relay's receiving structure (`relays.structure_id`, set at the request).
+pub fn relay_cohort(
+    conn: &mut PgConnection,
+    structure: Uuid,
+    territory: Uuid,
+    tz: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> QueryResult<Vec<RelayFact>> {
+    let mut q = Sql::default();
+    let st = q.uuid(structure);
+    let t = q.uuid(territory);
+    let z = q.text(tz);
+    let s = q.time(start);
+    let e = q.time(end);
+    let u = q.time(until);
+    let text = format!(
+        "WITH req AS ( \
+           SELECT x.relay_id, x.referral_id, x.occurred_at FROM events x \
+           JOIN relays r ON r.id = x.relay_id \
+           WHERE r.structure_id = {st} AND x.territory_id = {t} AND x.kind = 'relay_requested' \
+             AND x.code IS DISTINCT FROM 'off_platform' \
+             AND x.occurred_at >= {s} AND x.occurred_at < {e} AND x.occurred_at < {u} \
+             AND NOT EXISTS (SELECT 1 FROM events y WHERE y.referral_id = x.referral_id \
+               AND y.to_status = 'closed' AND y.code = 'entered_in_error')), \
+         ev AS ( \
+           SELECT y.relay_id, y.kind, y.code, y.occurred_at, y.fields FROM req \
+           JOIN events y ON y.relay_id = req.relay_id WHERE y.occurred_at < {u}) \
+         SELECT (req.occurred_at AT TIME ZONE {z})::date AS requested_on, \
+                (SELECT (min(occurred_at) AT TIME ZONE {z})::date FROM ev WHERE ev.relay_id = req.relay_id \
+                  AND ev.kind IN ('relay_accepted', 'relay_refused')) AS answered_on, \
+                (SELECT (min(occurred_at) AT TIME ZONE {z})::date FROM ev WHERE ev.relay_id = req.relay_id \
+                  AND ev.kind = 'relay_started') AS started_on, \
+                (SELECT min(code) FROM ev WHERE ev.relay_id = req.relay_id \
+                  AND ev.kind = 'checkpoint_answered' AND 'j90' = ANY(ev.fields)) AS j90_answer, \
+                (SELECT min(CASE WHEN kind = 'relay_completed' THEN code ELSE 'failed' END) FROM ev \
+                  WHERE ev.relay_id = req.relay_id AND ev.kind IN ('relay_completed', 'relay_failed')) \
+                  AS relay_end, \
+                (SELECT (min(occurred_at) AT TIME ZONE {z})::date FROM ev WHERE ev.relay_id = req.relay_id \
+                  AND ev.kind IN ('relay_completed', 'relay_failed')) AS relay_end_on \
+         FROM req ORDER BY requested_on"
+    );
+    q.push(&text);
+    q.load(conn)
+}
+
+/// The territories a structure has figures in, the most recent first: where it submitted
+/// referrals (a prescriber), or where the relays it got came from (a receiver).
+pub fn structure_territories(
+    conn: &mut PgConnection,
+    structure: Uuid,
+    receiver: bool,
+) -> QueryResult<Vec<Uuid>> {
+    #[derive(QueryableByName)]
+    struct T {
+        #[diesel(sql_type = SqlUuid)]
+        territory_id: Uuid,
+    }
+    let mut q = Sql::default();
+    let st = q.uuid(structure);
+    let text = if receiver {
+        format!(
+            "SELECT e.territory_id FROM events e JOIN relays r ON r.id = e.relay_id \
+             WHERE r.structure_id = {st} AND e.kind = 'relay_requested' \
+             GROUP BY e.territory_id ORDER BY max(e.occurred_at) DESC"
+        )
+    } else {
+        format!(
+            "SELECT e.territory_id FROM events e WHERE e.prescriber_structure_id = {st} \
+             AND e.kind IN ('created', 'status_changed') AND e.to_status = 'submitted' \
+             GROUP BY e.territory_id ORDER BY max(e.occurred_at) DESC"
+        )
+    };
+    q.push(&text);
+    let rows: Vec<T> = q.load(conn)?;
+    Ok(rows.into_iter().map(|r| r.territory_id).collect())
+}
+
+/// The names of structures (the breakdown's rows are named, never identified).
+pub fn structure_names(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> QueryResult<std::collections::HashMap<Uuid, String>> {
+    use crate::db::schema::structures;
+    use diesel::prelude::*;
+    let rows: Vec<(Uuid, String)> = structures::table
+        .filter(structures::id.eq_any(ids))
+        .select((structures::id, structures::name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 /// "Registered prescriber structures" of a territory as of `until`: its prescriber
@@ -158,6 +340,94 @@ impl From<CohortFact> for crate::domain::stats::indicators::Fact {
             attempts_to_contact: c.attempts_to_contact,
             unreachable: c.unreachable,
             diagnosed: c.diagnosed,
+            reached_on: c.reached_on,
+            relayed: c.relayed,
+            accepted: c.accepted,
+            answered_on: None,
+            started_on: c.started_on,
+            j90_answer: c.j90_answer,
+            relay_end: c.relay_end,
+            relay_end_on: c.relay_end_on,
+            off_relayed: c.off_relayed,
+            off_started_on: c.off_started_on,
         }
     }
+}
+
+impl From<RelayFact> for crate::domain::stats::indicators::Fact {
+    /// A relay as a fact of its own (the receiver's scope): no prescriber, no breakdown.
+    fn from(r: RelayFact) -> Self {
+        crate::domain::stats::indicators::Fact {
+            submitted_on: r.requested_on,
+            relayed: true,
+            accepted: false,
+            answered_on: r.answered_on,
+            started_on: r.started_on,
+            j90_answer: r.j90_answer,
+            relay_end: r.relay_end,
+            relay_end_on: r.relay_end_on,
+            ..Default::default()
+        }
+    }
+}
+
+/// A target of a territory.
+#[derive(Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = crate::db::schema::stat_targets)]
+pub struct TargetRow {
+    pub indicator: String,
+    pub value: f64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The targets of a territory, by indicator code.
+pub fn targets(conn: &mut PgConnection, territory: Uuid) -> QueryResult<Vec<TargetRow>> {
+    use crate::db::schema::stat_targets as t;
+    use diesel::prelude::*;
+    t::table
+        .filter(t::territory_id.eq(territory))
+        .order(t::indicator)
+        .select(TargetRow::as_select())
+        .load(conn)
+}
+
+/// Sets (`Some`) or removes (`None`) a target; the value it had before.
+pub fn set_target(
+    conn: &mut PgConnection,
+    territory: Uuid,
+    indicator: &str,
+    value: Option<f64>,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<f64>> {
+    use crate::db::schema::stat_targets as t;
+    use diesel::prelude::*;
+    let key = t::table
+        .filter(t::territory_id.eq(territory))
+        .filter(t::indicator.eq(indicator));
+    let before: Option<f64> = key.select(t::value).first(conn).optional()?;
+    match value {
+        None => {
+            diesel::delete(key).execute(conn)?;
+        }
+        Some(v) => {
+            diesel::insert_into(t::table)
+                .values((
+                    t::territory_id.eq(territory),
+                    t::indicator.eq(indicator),
+                    t::value.eq(v),
+                    t::updated_at.eq(now),
+                    t::updated_by_user_id.eq(by),
+                ))
+                .on_conflict((t::territory_id, t::indicator))
+                .do_update()
+                .set((
+                    t::value.eq(v),
+                    t::updated_at.eq(now),
+                    t::updated_by_user_id.eq(by),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(before)
 }

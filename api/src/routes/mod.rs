@@ -111,7 +111,10 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(relays::checkpoint_answer::answer_checkpoint)
         .service(counsellors::list)
         .service(stats::funnel::get_funnel)
-        .service(stats::indicators::get_indicators);
+        .service(stats::indicators::get_indicators)
+        .service(stats::export::get_export)
+        .service(stats::targets_get::get_targets)
+        .service(stats::targets_put::put_targets);
 }
 
 /// Health probes, outside the versioned API.

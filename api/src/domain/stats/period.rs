@@ -205,6 +205,9 @@ pub fn aged(since: NaiveDate, as_of: NaiveDate, days: i64) -> bool {
 pub const H2_MIN_AGE_DAYS: i64 = 21;
 /// The retention checkpoint of H3, after the start of the accompaniment.
 pub const RETENTION_DAYS: i64 = 90;
+/// The receiver's scope: a relay is answered in time within this many days of its request
+/// (the day of the first reminder).
+pub const ANSWER_WITHIN_DAYS: i64 = 10;
 /// H1: a referral is early when submitted at least this many days before the exit date.
 pub const H1_EARLY_DAYS: i64 = 14;
 /// "Registered prescriber structures": the active ones, plus those that referred to the
