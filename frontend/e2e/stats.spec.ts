@@ -111,7 +111,7 @@ test.describe('Pilotage', () => {
 
     // A target out of range is refused on its field.
     await page.getByText('Fixer les objectifs', { exact: true }).click();
-    const contact = page.getByLabel(/^Taux de contact/);
+    const contact = page.locator('#objectif-h2-contact');
     await contact.fill('120');
     const save = page.getByRole('button', { name: 'Enregistrer les objectifs' });
     await save.click();
@@ -130,7 +130,7 @@ test.describe('Pilotage', () => {
     // Read again after a reload: the field keeps it.
     await page.reload();
     await page.getByText('Fixer les objectifs', { exact: true }).click();
-    await expect(page.getByLabel(/^Taux de contact/)).toHaveValue('60');
+    await expect(page.locator('#objectif-h2-contact')).toHaveValue('60');
   });
 
   test('a prescriber and a receiver see « Mes chiffres », their structure’s figures', async ({ page }) => {
@@ -138,7 +138,7 @@ test.describe('Pilotage', () => {
       await login(page, who);
       await page.getByRole('link', { name: 'Mes chiffres' }).click();
       await expect(page.getByRole('heading', { level: 1, name: 'Mes chiffres' })).toBeVisible();
-      await expect(page.getByRole('img', { name: /Parcours des orientations/ })).toBeVisible();
+      await expect(page.getByRole('img', { name: /^Parcours des (orientations|relais)/ })).toBeVisible();
       await expect(page.getByRole('heading', { name: 'Objectifs du territoire' })).toHaveCount(0);
       await checkPage(page, who === ACCOUNTS.prescriber ? '76-mes-chiffres-prescripteur' : '77-mes-chiffres-accueil');
       await logout(page);

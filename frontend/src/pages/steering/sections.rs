@@ -12,6 +12,7 @@ use crate::logic::stats::{
 };
 use crate::pages::steering::dashboard::Reports;
 
+const MASKED_NOTE: &str = "Une étape « masqué » compte de 1 à 4 orientations, ou cache une autre case qui permettrait de la retrouver : elle n’est jamais un 0.";
 const TABLE: &str = "Afficher le tableau";
 const BREAKDOWN: &str = "Par type de prescripteur et par structure";
 
@@ -19,7 +20,7 @@ const BREAKDOWN: &str = "Par type de prescripteur et par structure";
 fn scope_words(scope: &str) -> &'static str {
     match scope {
         "prescriber_structure" => "par votre structure",
-        "receiving_structure" => "puis relayées à votre structure,",
+        "receiving_structure" => "puis relayées à votre structure",
         _ => "sur le territoire",
     }
 }
@@ -91,11 +92,16 @@ fn funnel(f: &FunnelReport, period: &str) -> Html {
                 row
             })
             .collect();
-    let title = format!("Parcours des orientations transmises en {period}");
+    let relays = f.scope == "receiving_structure";
+    let title = if relays {
+        format!("Parcours des relais reçus en {period}")
+    } else {
+        format!("Parcours des orientations transmises en {period}")
+    };
     html! {
         <section class="fr-mb-6w" aria-labelledby="parcours">
-            <h2 id="parcours">{ "Le parcours des orientations" }</h2>
-            <p class="fr-text--sm sas-muted">{ "De la transmission par le prescripteur au maintien dans l’accompagnement 90 jours après son démarrage. Une étape « masqué » compte de 1 à 4 orientations, ou cache une autre case : elle n’est jamais un 0." }</p>
+            <h2 id="parcours">{ if relays { "Le parcours des relais" } else { "Le parcours des orientations" } }</h2>
+            <p class="fr-text--sm sas-muted">{ MASKED_NOTE }</p>
             { hbar_chart("graphique-parcours", &title, &bars, &hidden) }
             { table_view(TABLE, "tableau-parcours", &title, &heads("Étape", &f.months), &rows, &[], &format!("parcours-{}", f.period)) }
             { funnel_breakdown(f, period) }

@@ -56,7 +56,7 @@ pub fn targets_panel(p: &TargetsProps) -> Html {
                 }
                 <ErrorSummary items={form.summary()} general={form.general()} focus_key={form.refusals()} />
                 <form {onsubmit} novalidate=true id="formulaire-objectifs" aria-labelledby="titre-objectifs">
-                    <div class="fr-grid-row fr-grid-row--gutters">{ fields(&form) }</div>
+                    <div class="sas-targets">{ fields(&form) }</div>
                     { submit_button("Enregistrer les objectifs", "Enregistrement…", form.busy()) }
                 </form>
             </>
@@ -81,7 +81,7 @@ fn fields(form: &Form<TargetsForm>) -> Html {
             let form2 = form.clone();
             let oninput = Callback::from(move |v: String| form2.edit(f, move |m: &mut TargetsForm| m.set(i, v)));
             html! {
-                <div class="fr-col-12 fr-col-md-6">
+                <div>
                     <InputField id={f.id()} label={*label} hint={Some(AttrValue::Static(unit_hint(unit)))}
                         inputmode={Some(AttrValue::Static("decimal"))}
                         value={form.values().value(i).to_string()} {oninput} error={form.error(f)} />
