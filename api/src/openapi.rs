@@ -65,8 +65,12 @@ const OPEN: [(&str, &str); 6] = [
 /// the directory, the caller itself): they answer 403 only `password_change_required`, never a
 /// role refusal. The black-box test `documented_403s_are_exactly_the_role_checks` keeps this
 /// list true.
-const ANY_ROLE: [(&str, &str); 5] = [
+const ANY_ROLE: [(&str, &str); 8] = [
     ("get", "/api/v1/me"),
+    // The statistics: every role has a scope (one it has not answers 404).
+    ("get", "/api/v1/stats/funnel"),
+    ("get", "/api/v1/stats/indicators"),
+    ("get", "/api/v1/stats/export"),
     ("get", "/api/v1/territories"),
     ("get", "/api/v1/territories/{id}"),
     ("get", "/api/v1/structures"),

@@ -435,8 +435,8 @@ async fn the_funnel_is_scoped_to_the_callers_territory_and_suppressed_under_5() 
     assert_eq!(stage(&p, "p_submitted")["breakdown"], json!([]));
     problem(
         funnel(&app, &w.prescriber, "period=2026-03&scope=territory").await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+        StatusCode::NOT_FOUND,
+        "not_found",
     )
     .await;
     problem(
@@ -529,8 +529,8 @@ async fn the_funnel_is_scoped_to_the_callers_territory_and_suppressed_under_5() 
             &w.receiver,
         )
         .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+        StatusCode::NOT_FOUND,
+        "not_found",
     )
     .await;
     assert!(!i.to_string().contains(&w.prescriber_id));
@@ -1194,6 +1194,31 @@ async fn relays_breakdowns_targets_csv_and_scopes_by_hand() {
         .iter()
         .any(|l| l.starts_with("indicator,h3_started_rate,")
             && l.ends_with(",territory,,,,2026-04,1,0.8,met")));
+    // A quarter: the quarter's line, then one per month, for every row.
+    let qq = "period=2026-Q2&as_of=2026-07-31";
+    let qcsv = app
+        .get(&format!("/api/v1/stats/export?{qq}"), &w.pilot)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let qf = ok(funnel(&app, &w.pilot, qq).await).await;
+    let qi = ok(app
+        .get(&format!("/api/v1/stats/indicators?{qq}"), &w.pilot)
+        .await)
+    .await;
+    assert_eq!(
+        qcsv.split("\r\n").filter(|l| !l.is_empty()).count() - 1,
+        (figures(&qf["stages"]) + figures(&qi["indicators"])) * 4
+    );
+    for line in [
+        "funnel,submitted,Transmises,count,territory,,,,2026-Q2,masqué,,",
+        "funnel,submitted,Transmises,count,territory,,,,2026-04,9,,",
+        "funnel,submitted,Transmises,count,territory,,,,2026-05,masqué,,",
+        "funnel,submitted,Transmises,count,territory,,,,2026-06,0,,",
+    ] {
+        assert!(qcsv.contains(&format!("{line}\r\n")), "{line}");
+    }
     // No identifier and no free text anywhere.
     let all = format!("{f}{i}{csv}{p}{ra}");
     for secret in journeys.iter().chain(r.iter()).chain([

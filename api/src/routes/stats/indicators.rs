@@ -23,7 +23,7 @@ use crate::state::AppState;
         (status = 200, description = "The indicators.", body = api_types::IndicatorReport),
         (status = 400, description = "A period that is not a month or a quarter between 1900 and 2100 (`invalid_period`), or an unknown `scope` (`invalid_scope`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "An `as_of` that is neither today nor a past month end, or before the period (`invalid_as_of`).", body = api_types::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not your territory, or no such territory (`not_found`).", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not your territory, no such territory, or a `scope` your roles do not give (`not_found`).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/stats/indicators")]

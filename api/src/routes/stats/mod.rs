@@ -57,7 +57,7 @@ pub struct FunnelQuery {
     /// `territory` (pilots, counsellors, administrators: the default for them),
     /// `prescriber_structure` (a prescriber: its structure's referrals) or
     /// `receiving_structure` (a receiver: its structure's relays); `400 invalid_scope`
-    /// otherwise, `403` for a scope the caller's roles do not give.
+    /// otherwise, `404` for a scope the caller's roles do not give (outside its scope).
     #[param(pattern = r"^(territory|prescriber_structure|receiving_structure)$")]
     pub scope: Option<String>,
 }
@@ -129,7 +129,7 @@ pub async fn scope(
         ("prescriber_structure", Some(s)) if caller.has(Role::Prescriber) => Who::Prescriber(s),
         ("receiving_structure", Some(s)) if caller.has(Role::Receiver) => Who::Receiver(s),
         ("territory" | "prescriber_structure" | "receiving_structure", _) => {
-            return Err(ApiError::forbidden())
+            return Err(ApiError::not_found())
         }
         _ => return Err(ApiError::bad_request(INVALID_SCOPE, INVALID_SCOPE_MESSAGE)),
     };
