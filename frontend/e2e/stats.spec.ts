@@ -64,6 +64,12 @@ test.describe('Pilotage', () => {
     const csv = readFileSync(await file.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toMatch(/^Étape,.*Total de la période$/);
     expect(csv).toContain('Transmises,');
+    // The breakdown: each prescriber kind, then its structures (no identifier, names only).
+    await page.locator('section[aria-labelledby="parcours"] summary', { hasText: 'Par type de prescripteur et par structure' }).click();
+    const detail = page.locator('#tableau-parcours-detail');
+    await expect(detail.locator('thead th').first()).toHaveText('Prescripteur');
+    await expect(detail.locator('tbody tr.sas-row--parent').first()).toBeVisible();
+    await expect(detail.locator('tbody tr.sas-row--child').first()).toBeVisible();
     await checkPage(page, '71-pilotage-tableau');
 
     // Last quarter had no referral: a true 0 is shown as 0.
