@@ -139,12 +139,12 @@ test.describe('Connexion', () => {
   });
 
   const homes = [
-    { role: 'prescriber', email: ACCOUNTS.prescriber, url: /\/signalements$/, heading: 'Mes signalements', nav: ['Mes signalements', 'Signaler un jeune', 'Mes notifications'], shot: '03-accueil-prescripteur' },
-    { role: 'counsellor', email: ACCOUNTS.counsellor, url: /\/file-attente$/, heading: 'File d’attente du territoire', nav: ['File d’attente'], shot: '04-accueil-aiguilleur' },
+    { role: 'prescriber', email: ACCOUNTS.prescriber, url: /\/signalements$/, heading: 'Mes signalements', nav: ['Mes signalements', 'Signaler un jeune', 'Mes chiffres', 'Mes notifications'], shot: '03-accueil-prescripteur' },
+    { role: 'counsellor', email: ACCOUNTS.counsellor, url: /\/file-attente$/, heading: 'File d’attente du territoire', nav: ['File d’attente', 'Pilotage'], shot: '04-accueil-aiguilleur' },
     // Pages whose feature is not built yet say so plainly, instead of looking empty.
-    { role: 'receiver', email: ACCOUNTS.receiver, url: /\/relais$/, heading: 'Demandes de relais', nav: ['Demandes de relais', 'Mes services'], shot: '05-accueil-accueil', says: 'Léa Martin' },
-    { role: 'pilot', email: ACCOUNTS.pilot, url: /\/pilotage$/, heading: 'Pilotage du territoire', nav: ['Pilotage'], shot: '06-accueil-pilote', says: 'Les indicateurs arrivent bientôt' },
-    { role: 'admin', email: ACCOUNTS.admin, url: /\/admin\/structures$/, heading: 'Structures', nav: ['Structures', 'Comptes', 'Tâches', 'Import de l’offre', 'Webhooks'], shot: '07-accueil-admin' },
+    { role: 'receiver', email: ACCOUNTS.receiver, url: /\/relais$/, heading: 'Demandes de relais', nav: ['Demandes de relais', 'Mes services', 'Mes chiffres'], shot: '05-accueil-accueil', says: 'Léa Martin' },
+    { role: 'pilot', email: ACCOUNTS.pilot, url: /\/pilotage$/, heading: 'Pilotage du territoire', nav: ['Pilotage'], shot: '06-accueil-pilote', says: 'Le parcours des orientations' },
+    { role: 'admin', email: ACCOUNTS.admin, url: /\/admin\/structures$/, heading: 'Structures', nav: ['Structures', 'Comptes', 'Tâches', 'Import de l’offre', 'Webhooks', 'Pilotage'], shot: '07-accueil-admin' },
   ];
   for (const h of homes) {
     test(`the ${h.role} logs in, sees their home and only their menu, and logs out`, async ({ page }) => {
@@ -208,7 +208,7 @@ test.describe('Connexion', () => {
     await role.selectOption('receiver');
     await expect(page).toHaveURL(/\/relais$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Demandes de relais' })).toBeVisible();
-    await expect(page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link')).toHaveText(['Demandes de relais', 'Mes services']);
+    await expect(page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link')).toHaveText(['Demandes de relais', 'Mes services', 'Mes chiffres']);
     await checkPage(page, '08-changement-de-role');
     // The prescriber's pages are closed while the receiver role is active…
     await page.goto('/signalements/nouveau');

@@ -269,7 +269,7 @@ fn render(route: Route) -> Html {
         Route::Referral { id } => html! { <pages::referrals::detail::ReferralPage {id} /> },
         Route::Relays => html! { <pages::relays::inbox::Inbox /> },
         Route::Relay { id } => html! { <pages::relays::detail::RelayPage {id} /> },
-        Route::Steering => html! { <pages::Steering /> },
+        Route::Steering => html! { <pages::steering::dashboard::Dashboard /> },
         Route::Structures => html! { <pages::admin::structures::Structures /> },
         Route::NewStructure => {
             html! { <pages::admin::structure_edit::StructureEdit id={None::<String>} /> }

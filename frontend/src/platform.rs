@@ -83,6 +83,33 @@ pub fn set_title(page: &str) {
     }
 }
 
+/// Saves `text` as a file named `name` (a CSV the app fetched with the session): a link to
+/// its `data:` address, clicked.
+pub fn save_text(name: &str, mime: &str, text: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let href = format!(
+            "data:{mime};charset=utf-8,{}",
+            crate::logic::query::encode(text)
+        );
+        if let Some(a) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("a").ok())
+        {
+            let _ = a.set_attribute("href", &href);
+            let _ = a.set_attribute("download", name);
+            if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
+                a.click();
+            }
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (name, mime, text);
+    }
+}
+
 /// Moves the keyboard focus to the element with this id (and scrolls it into view).
 pub fn focus(id: &str) {
     #[cfg(target_arch = "wasm32")]

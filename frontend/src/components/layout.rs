@@ -36,12 +36,17 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
         Role::Prescriber => vec![
             (Route::Referrals, "Mes signalements"),
             (Route::NewReferral, "Signaler un jeune"),
+            (Route::Steering, "Mes chiffres"),
             (Route::Notifications, "Mes notifications"),
         ],
-        Role::Counsellor => vec![(Route::Queue, "File d’attente")],
+        Role::Counsellor => vec![
+            (Route::Queue, "File d’attente"),
+            (Route::Steering, "Pilotage"),
+        ],
         Role::Receiver => vec![
             (Route::Relays, "Demandes de relais"),
             (Route::MyServices, "Mes services"),
+            (Route::Steering, "Mes chiffres"),
         ],
         Role::Pilot => vec![(Route::Steering, "Pilotage")],
         Role::Admin => vec![
@@ -50,6 +55,7 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
             (Route::Jobs, "Tâches"),
             (Route::Imports, "Import de l’offre"),
             (Route::Webhooks, "Webhooks"),
+            (Route::Steering, "Pilotage"),
         ],
     }
 }

@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface, in DSFR markup.
 pub mod badges;
+pub mod charts;
 pub mod commune;
 pub mod feedback;
 pub mod fields;

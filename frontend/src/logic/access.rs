@@ -14,7 +14,8 @@ pub enum Area {
     Relays,
     /// The receiving structure's services ("Mes services").
     Services,
-    /// Aggregated figures of a territory.
+    /// Aggregated figures: of a territory (pilots, counsellors, administrators), of one's
+    /// structure (prescribers and receivers: « Mes chiffres »).
     Steering,
     /// Structures and accounts.
     Admin,
@@ -28,7 +29,7 @@ pub fn allowed(role: Role, area: Area) -> bool {
         (Role::Prescriber, Area::Referrals | Area::Referral)
             | (Role::Counsellor, Area::Queue | Area::Referral)
             | (Role::Receiver, Area::Relays | Area::Services)
-            | (Role::Pilot, Area::Steering)
+            | (_, Area::Steering)
             | (Role::Admin, Area::Admin)
             | (_, Area::Account)
     )
@@ -86,6 +87,12 @@ mod tests {
         ] {
             assert!(allowed(r, Area::Account), "{r:?}");
         }
+        assert!(allowed(Role::Pilot, Area::Steering));
+        assert!(allowed(Role::Counsellor, Area::Steering));
+        assert!(allowed(Role::Admin, Area::Steering));
+        // « Mes chiffres »: their structure's figures.
+        assert!(allowed(Role::Prescriber, Area::Steering));
+        assert!(allowed(Role::Receiver, Area::Steering));
         assert!(allowed(Role::Receiver, Area::Services));
         assert!(!allowed(Role::Prescriber, Area::Services));
         assert!(!allowed(Role::Admin, Area::Services));

@@ -18,5 +18,7 @@ pub mod query;
 pub mod referral_form;
 pub mod relay_answer;
 pub mod relays;
+pub mod stats;
+pub mod targets;
 pub mod thematiques;
 pub mod validate;

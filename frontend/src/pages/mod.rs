@@ -1,6 +1,6 @@
 //! The screens of the app, grouped by area: `auth/` (login), `referrals/` (the prescriber's
-//! list and form, the queue, a referral), `admin/` (structures, accounts); the small pages
-//! that are text only are here. `docs/FRONTEND.md` says where a new page goes.
+//! list and form, the queue, a referral), `admin/` (structures, accounts),
+//! `steering/` (the dashboard); the small pages that are text only are here. `docs/FRONTEND.md` says where a new page goes.
 use yew::prelude::*;
 
 use crate::app::Route;
@@ -13,6 +13,7 @@ pub mod me;
 pub mod offer;
 pub mod referrals;
 pub mod relays;
+pub mod steering;
 
 #[derive(Properties, PartialEq)]
 pub struct TitleProps {
@@ -60,22 +61,6 @@ pub fn not_found() -> Html {
                 { home_link() }
             </div>
         </div>
-    }
-}
-
-#[function_component(Steering)]
-pub fn steering() -> Html {
-    html! {
-        <>
-            <PageTitle text="Pilotage du territoire" />
-            <p class="fr-text--lead">{ "Les indicateurs de votre territoire, sans aucune donnée personnelle." }</p>
-            <div class="fr-callout">
-                <h2 class="fr-callout__title">{ "Les indicateurs arrivent bientôt" }</h2>
-                <p class="fr-callout__text">
-                    { "Cette page suivra, mois par mois : les signalements reçus et leur anticipation (H1), les jeunes joints par l’équipe SAS (H2) et les jeunes effectivement pris en charge après un relai (H3). Les effectifs de moins de 5 jeunes seront masqués." }
-                </p>
-            </div>
-        </>
     }
 }
 

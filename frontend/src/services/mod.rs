@@ -14,6 +14,7 @@ pub mod orient;
 pub mod reference;
 pub mod referrals;
 pub mod relays;
+pub mod stats;
 pub mod structures;
 pub mod territories;
 pub mod users;
