@@ -12,6 +12,13 @@ export default defineConfig({
   retries: 0,
   timeout: 45_000,
   expect: { timeout: 10_000 },
+  // The journey moves the server's clock a month on (its sweeps then expire the demo's
+  // waiting requests): it runs once every other test is done. Run it alone with
+  // `scripts/e2e.sh journey.spec.ts --no-deps`.
+  projects: [
+    { name: 'pages', testIgnore: /journey\.spec\.ts$/ },
+    { name: 'journey', testMatch: /journey\.spec\.ts$/, dependencies: ['pages'] },
+  ],
   reporter: [
     ['list'],
     ['json', { outputFile: `${artifacts}/results.json` }],
