@@ -14,6 +14,13 @@ export default defineConfig({
   // 47 s at load 13 (stop 19, five builds beside it): the guard is for a hung page only.
   timeout: 120_000,
   expect: { timeout: 10_000 },
+  // The journey moves the server's clock a month on (its sweeps then expire the demo's
+  // waiting requests): it runs once every other test is done. Run it alone with
+  // `scripts/e2e.sh journey.spec.ts --no-deps`.
+  projects: [
+    { name: 'pages', testIgnore: /journey\.spec\.ts$/ },
+    { name: 'journey', testMatch: /journey\.spec\.ts$/, dependencies: ['pages'] },
+  ],
   reporter: [
     ['list'],
     ['json', { outputFile: `${artifacts}/results.json` }],

@@ -2,8 +2,8 @@
 # Browser tests of the SPA against a real API on a fresh database.
 #   DATABASE_URL  a Postgres server where this script may create (and drop) a database
 # Builds what is missing (target/debug/sas, frontend/dist), starts `sas serve` on a free port
-# with SAS_STATIC_DIR=frontend/dist, loads the demo accounts, runs Playwright (Debian's
-# Chromium), then stops the server and drops the database. Screenshots, the server log and
+# with SAS_STATIC_DIR=frontend/dist and a test clock (SAS_TEST_CLOCK_FILE), loads the demo
+# accounts, runs Playwright (Debian's Chromium), then stops the server and drops the database. Screenshots, the server log and
 # Playwright's results go to target/e2e-artifacts/. Extra arguments go to `playwright test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +56,11 @@ export E2E_MAILDIR="$maildir" SAS_SMTP_URL="smtp://127.0.0.1:$smtp_port" SAS_PUB
 export SAS_JOBS_POLL_MS=200
 # The import page's test sends a file above this limit (a real 413).
 export SAS_IMPORT_MAX_BYTES=65536
+# The journey's test moves the server's business time (requests and jobs) to reach J+30 by
+# writing an offset into this file (e2e/helpers.ts `advanceClock`); SAS_ENV=dev only.
+clock_file="$artifacts/clock-offset"
+: >"$clock_file"
+export SAS_TEST_CLOCK_FILE="$clock_file" E2E_CLOCK_FILE="$clock_file"
 export SAS_ENV=dev SAS_STATIC_DIR="$root/frontend/dist" SAS_BIND="127.0.0.1:$port"
 # Many logins in a row from one address: lift the throttle for the test run only.
 export SAS_LOGIN_MAX_FAILURES_PER_ACCOUNT=1000 SAS_LOGIN_MAX_FAILURES_PER_IP=10000

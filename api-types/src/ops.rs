@@ -41,6 +41,9 @@ code_enum! {
         RelayRequested = "relay_requested",
         /// A relay request of the user's structure still waits for an answer (10 and 20 days).
         RelayReminder = "relay_reminder",
+        /// An off-platform relay (a structure without a SAS account) still waits for its
+        /// answer (10 and 20 days): the counsellor records it, or cancels.
+        OffPlatformReminder = "off_platform_reminder",
         /// A relay of a referral the user follows was refused.
         RelayRefused = "relay_refused",
         /// A relay of a referral the user follows expired without an answer.

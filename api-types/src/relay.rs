@@ -178,7 +178,8 @@ pub struct Relay {
     pub answered_at: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
-    /// A request waiting for an answer after this date expires.
+    /// A request waiting for an answer after this date expires (none for an off-platform
+    /// request: it does not expire).
     pub expires_on: Option<NaiveDate>,
     /// Waiting for the receiver's action past its time (no answer after 10 days, or a
     /// checkpoint overdue).

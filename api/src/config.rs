@@ -42,6 +42,9 @@ pub struct Settings {
     pub mail: MailSettings,
     pub jobs: JobSettings,
     pub webhooks: WebhookSettings,
+    /// Test only (`SAS_TEST_CLOCK_FILE`): business time is the wall clock moved by the offset
+    /// this file holds (`clock::OffsetFileClock`). Refused when `SAS_ENV=prod`.
+    pub test_clock_file: Option<PathBuf>,
 }
 
 /// Outgoing mail: the SMTP server, the sender, and the public address links point to.
@@ -147,6 +150,11 @@ impl Default for ThrottleSettings {
         }
     }
 }
+
+/// Why `SAS_TEST_CLOCK_FILE` is refused in production.
+pub const TEST_CLOCK_IN_PROD: &str =
+    "moves business time (tests only): refused when SAS_ENV=prod; \
+    unset it, or set SAS_ENV=dev for a test server";
 
 const DEV_SECRET_WARNING: &str = "SAS_JWT_SECRET missing or weak: using a random secret \
     (dev only; tokens die with the process)";
@@ -298,6 +306,13 @@ impl Settings {
                 })
             }
         };
+        let test_clock_file = val("SAS_TEST_CLOCK_FILE").map(PathBuf::from);
+        if test_clock_file.is_some() && env == Env::Prod {
+            return Err(ConfigError::Invalid {
+                name: "SAS_TEST_CLOCK_FILE",
+                reason: TEST_CLOCK_IN_PROD.into(),
+            });
+        }
         Ok(Settings {
             env,
             database_url,
@@ -411,6 +426,7 @@ impl Settings {
                     parse(&val, "SAS_WEBHOOK_TIMEOUT_SECONDS", Some(10))?,
                 )?),
             },
+            test_clock_file,
         })
     }
 }
@@ -490,6 +506,45 @@ mod tests {
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(s.throttle.max_failures_per_account, 10);
         assert_eq!(s.jwt.access_ttl, Duration::from_secs(900));
+    }
+
+    #[test]
+    fn a_test_clock_is_refused_in_production_only() {
+        let secret = "Zq3!x9Lm#7Tp$2Wv&5Rb*8Nc@4Yd^6Hf(1Kg)0Js";
+        let err = settings(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("SAS_JWT_SECRET", secret),
+            ("SAS_TEST_CLOCK_FILE", "/tmp/clock"),
+        ])
+        .err();
+        match err {
+            Some(ConfigError::Invalid {
+                name: "SAS_TEST_CLOCK_FILE",
+                reason,
+            }) => assert_eq!(reason, TEST_CLOCK_IN_PROD),
+            other => panic!("{other:?}"),
+        }
+        let prod = settings(&[("DATABASE_URL", "postgres://x"), ("SAS_JWT_SECRET", secret)])
+            .expect("settings");
+        assert_eq!(prod.test_clock_file, None);
+        let dev = settings(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("SAS_ENV", "dev"),
+            ("SAS_TEST_CLOCK_FILE", "/tmp/clock"),
+        ])
+        .expect("settings");
+        assert_eq!(
+            dev.test_clock_file.as_deref(),
+            Some(std::path::Path::new("/tmp/clock"))
+        );
+        // Blank is unset.
+        let blank = settings(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("SAS_JWT_SECRET", secret),
+            ("SAS_TEST_CLOCK_FILE", " "),
+        ])
+        .expect("settings");
+        assert_eq!(blank.test_clock_file, None);
     }
 
     #[test]

@@ -1,10 +1,7 @@
 //! `sas`: serve | migrate | openapi [PATH] | seed-demo
-use std::process::ExitCode;
-use std::sync::Arc;
-
-use sas_api::clock::SystemClock;
 use sas_api::config::Settings;
 use sas_api::startup::{openapi, Application};
+use std::process::ExitCode;
 
 const USAGE: &str =
     "usage: sas <serve | worker | migrate | openapi [PATH] | import-offer FILE… | seed-demo>
@@ -73,9 +70,10 @@ fn seed_demo() -> Result<(), String> {
 
 fn serve() -> Result<(), String> {
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let clock = sas_api::clock::for_settings(&settings)?;
     actix_web::rt::System::new().block_on(async move {
         let bind = settings.bind;
-        let app = Application::build(settings, Arc::new(SystemClock))
+        let app = Application::build(settings, clock)
             .await
             .map_err(|e| e.to_string())?;
         log::info!("SAS listening on http://{}:{}", bind.ip(), app.port());
@@ -87,8 +85,9 @@ fn serve() -> Result<(), String> {
 /// through Postgres.
 fn worker() -> Result<(), String> {
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let clock = sas_api::clock::for_settings(&settings)?;
     sas_api::seed::migrate(&settings.database_url)?;
-    let ctx = sas_api::jobs::Context::new(settings, Arc::new(SystemClock))?;
+    let ctx = sas_api::jobs::Context::new(settings, clock)?;
     let runner = sas_api::jobs::Runner::new(ctx);
     log::info!("SAS job runner {} started", runner.id());
     runner.spawn().map_err(|e| e.to_string())?.join();
@@ -140,7 +139,7 @@ fn import_offer(files: &[String]) -> Result<(), String> {
         &files,
         chrono::Utc::now(),
         None,
-        Arc::new(bar),
+        std::sync::Arc::new(bar),
         &mut |_, _| Ok(()),
     )
     .map_err(|e| e.to_string())?;

@@ -1,6 +1,6 @@
 import { expect, Locator, Page, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
 export const PASSWORD = 'demo-sas-2026!';
 export const ACCOUNTS = {
@@ -149,4 +149,85 @@ export async function fillReferral(page: Page, y: Youth) {
   if (y.exitDate) await page.getByLabel('Date de fin de l’accompagnement actuel (facultatif)').fill(y.exitDate);
   await page.getByLabel(/J’ai lu cette notice au jeune/).check({ force: true });
   await page.getByLabel('Le jeune accepte d’être contacté par l’équipe SAS').check({ force: true });
+}
+
+/** The file whose offset moves the server's business time (scripts/e2e.sh starts the server
+ *  with SAS_TEST_CLOCK_FILE pointing at it and passes it as E2E_CLOCK_FILE). */
+function clockFile(): string {
+  const f = process.env.E2E_CLOCK_FILE;
+  if (!f) throw new Error('E2E_CLOCK_FILE is not set: run the browser tests through scripts/e2e.sh');
+  return f;
+}
+
+/** The server's clock offset now, in seconds (0 when unmoved). */
+export function clockOffsetSeconds(): number {
+  const f = clockFile();
+  const text = existsSync(f) ? readFileSync(f, 'utf8').trim() : '';
+  return text === '' ? 0 : Number.parseInt(text, 10);
+}
+
+function writeClockOffset(seconds: number) {
+  // Written whole, then renamed: the server reads the file on every call and never sees it
+  // half written.
+  const f = clockFile();
+  writeFileSync(`${f}.tmp`, `${seconds}\n`);
+  renameSync(`${f}.tmp`, f);
+}
+
+/**
+ * Moves the server's business time `days` days forward (requests and job runner alike, at
+ * once). Every session's tokens are then expired for the server: log in again. The jobs'
+ * sweeps run against the moved time too (reminders, expiries), so a test that moves the
+ * clock runs after the others (playwright.config.ts) and puts it back with `resetClock`.
+ */
+export function advanceClock(days: number) {
+  writeClockOffset(clockOffsetSeconds() + Math.round(days * 86400));
+}
+
+/** The server's business time back to the wall clock. */
+export function resetClock() {
+  writeClockOffset(0);
+}
+
+/** The text part of a raw mail, decoded (quoted-printable or base64). */
+export function decodeText(raw: string): string {
+  const parts = raw.split(/\r?\n--[^\r\n]+\r?\n/);
+  const plain = parts.find((p) => /Content-Type: text\/plain/i.test(p)) ?? raw;
+  const [head, ...rest] = plain.split(/\r?\n\r?\n/);
+  const body = rest.join('\n\n');
+  if (/Content-Transfer-Encoding: base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (/Content-Transfer-Encoding: quoted-printable/i.test(head)) {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
+
+/** The decoded texts of every mail `address` received so far in the Maildir of scripts/e2e.sh's
+ *  SMTP server (aiosmtpd), oldest first. */
+export function mailsTo(address: string): string[] {
+  const dir = `${process.env.E2E_MAILDIR}/new`;
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).map((f) => `${dir}/${f}`);
+  } catch {
+    return [];
+  }
+  return files
+    .map((f) => ({ f, at: statSync(f).mtimeMs, raw: readFileSync(f, 'utf8') }))
+    .filter((m) => (/^To:.*$/im.exec(m.raw)?.[0] ?? '').includes(address))
+    .sort((a, b) => a.at - b.at)
+    .map((m) => decodeText(m.raw));
+}
+
+/** Waits (up to 20 s) for a mail to `address` whose text holds `needle` (a link); returns it. */
+export async function mailWith(address: string, needle: string): Promise<string> {
+  let found = '';
+  await expect
+    .poll(() => {
+      found = mailsTo(address).find((t) => t.includes(needle)) ?? '';
+      return found;
+    }, { timeout: 20000, message: `a mail to ${address} with ${needle}` })
+    .not.toBe('');
+  return found;
 }

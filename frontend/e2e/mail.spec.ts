@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
-import { ACCOUNTS, checkPage, login, uniqueName } from './helpers';
+import { ACCOUNTS, checkPage, decodeText, login, uniqueName } from './helpers';
 
 /** The text of the mail last received by `address` in the Maildir of scripts/e2e.sh's SMTP
  *  server (aiosmtpd), decoded (quoted-printable or base64 parts). Waits up to 20 s. */
@@ -27,19 +27,6 @@ async function mailTo(address: string): Promise<string> {
     }, { timeout: 20000, message: `a mail to ${address}` })
     .not.toBe('');
   return found;
-}
-
-function decodeText(raw: string): string {
-  const parts = raw.split(/\r?\n--[^\r\n]+\r?\n/);
-  const plain = parts.find((p) => /Content-Type: text\/plain/i.test(p)) ?? raw;
-  const [head, ...rest] = plain.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  if (/Content-Transfer-Encoding: base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (/Content-Transfer-Encoding: quoted-printable/i.test(head)) {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  }
-  return body;
 }
 
 function linkIn(text: string): string {

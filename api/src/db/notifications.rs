@@ -21,6 +21,7 @@ pub fn template(kind: NotificationKind) -> Template {
         NotificationKind::PrescriberRequest => Template::PrescriberRequest,
         NotificationKind::RelayRequested => Template::RelayRequested,
         NotificationKind::RelayReminder => Template::RelayReminder,
+        NotificationKind::OffPlatformReminder => Template::OffPlatformReminder,
         NotificationKind::RelayRefused => Template::RelayRefused,
         NotificationKind::RelayExpired => Template::RelayExpired,
         NotificationKind::RelayFailed => Template::RelayFailed,

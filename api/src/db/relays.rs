@@ -677,6 +677,8 @@ pub struct Waiting {
     #[diesel(sql_type = SqlUuid)]
     pub id: RelayId,
     #[diesel(sql_type = SqlUuid)]
+    pub referral_id: ReferralId,
+    #[diesel(sql_type = SqlUuid)]
     pub structure_id: StructureId,
     #[diesel(sql_type = Timestamptz)]
     pub requested_at: DateTime<Utc>,
@@ -684,10 +686,16 @@ pub struct Waiting {
     pub time_zone: String,
     #[diesel(sql_type = Bool)]
     pub off_platform: bool,
+    /// The referral's assigned counsellor, else the one who sent the relay (who records the
+    /// answers of an off-platform relay).
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub counsellor: Option<uuid::Uuid>,
 }
 
 /// Requests waiting since at least `days` days before `now` (an index range on the UTC time,
 /// widened by a day; the calendar rule is applied in Rust per territory), at most `limit`.
+/// Off-platform requests never expire: they are read only until their reminders are past
+/// (30 calendar days, widened by a day), so old ones never crowd the batch.
 pub fn waiting_since(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
@@ -695,14 +703,19 @@ pub fn waiting_since(
     limit: i64,
 ) -> QueryResult<Vec<Waiting>> {
     let bound = now - chrono::Duration::days(days - 1);
+    let off_platform_bound = now - chrono::Duration::days(relay::EXPIRES_AFTER_DAYS + 1);
     diesel::sql_query(
-        "SELECT r.id, r.structure_id, r.requested_at, t.time_zone, r.off_platform FROM relays r \
+        "SELECT r.id, r.referral_id, r.structure_id, r.requested_at, t.time_zone, r.off_platform, \
+                COALESCE(f.assigned_counsellor_id, r.requested_by_user_id) AS counsellor \
+         FROM relays r \
          JOIN referrals f ON f.id = r.referral_id JOIN territories t ON t.id = f.territory_id \
          WHERE r.status = 'requested' AND r.requested_at <= $1 \
+           AND (NOT r.off_platform OR r.requested_at > $3) \
          ORDER BY r.requested_at, r.id LIMIT $2",
     )
     .bind::<Timestamptz, _>(bound)
     .bind::<diesel::sql_types::BigInt, _>(limit)
+    .bind::<Timestamptz, _>(off_platform_bound)
     .load(conn)
 }
 

@@ -1,6 +1,8 @@
 //! Every 15 minutes: relay requests left without an answer get a reminder to the receiving
 //! structure's agents at 10 and 20 days, and expire at 30 (calendar days in the referral's
-//! territory's time zone, `domain::relay`). Each reminder is keyed per relay and agent
+//! territory's time zone, `domain::relay::waiting`). An off-platform request (a structure
+//! without a SAS account) never expires: its two reminders go to the counsellor, who records
+//! the structure's answer (`off_platform_reminder`). Each reminder is keyed per relay and agent
 //! (`relay_reminder_10:{relay}:{user}`), so it goes out once, ever, whatever the number of
 //! runners or passes; an expiry is a status change of a relay still `requested`, under its
 //! row lock, so it happens once too. Checkpoints coming due are told the same way
@@ -14,7 +16,7 @@ use crate::db::journal::Journal;
 use crate::db::notifications;
 use crate::db::relays::{self, ActError};
 use crate::domain::referral::today_in;
-use crate::domain::relay::{self as rule, Action, Capacity, Details};
+use crate::domain::relay::{self as rule, Action, Capacity, Details, Reminded, Waiting};
 
 /// At most this many requests and checkpoints looked at per pass (oldest first).
 pub const BATCH: i64 = 1000;
@@ -39,45 +41,55 @@ pub fn sweep(ctx: &Context, conn: &mut PgConnection) -> Result<(), JobError> {
     let (mut reminded, mut expired) = (0, 0);
     for w in relays::waiting_since(conn, now, rule::REMINDERS[0], BATCH)? {
         let tz = tz_of(&w.time_zone)?;
-        if rule::is_expired(RelayStatus::Requested, w.requested_at, tz, now) {
-            let done = conn.transaction::<bool, JobError, _>(|conn| {
-                match relays::act(
-                    conn,
-                    w.id,
-                    Action::Expire,
-                    Capacity::System,
-                    &Details::default(),
-                    None,
-                    &journal,
-                ) {
-                    Ok(_) => Ok(true),
-                    // Answered meanwhile: nothing to expire.
-                    Err(ActError::Refused(_)) => Ok(false),
-                    Err(e) => Err(job_error(e)),
-                }
-            })?;
-            expired += usize::from(done);
-        } else if let Some(day) =
-            rule::reminder_due(RelayStatus::Requested, w.requested_at, tz, now)
-        {
-            if w.off_platform {
-                continue;
+        match rule::waiting(
+            RelayStatus::Requested,
+            w.off_platform,
+            w.requested_at,
+            tz,
+            now,
+        ) {
+            None => {}
+            Some(Waiting::Expire) => {
+                let done = conn.transaction::<bool, JobError, _>(|conn| {
+                    match relays::act(
+                        conn,
+                        w.id,
+                        Action::Expire,
+                        Capacity::System,
+                        &Details::default(),
+                        None,
+                        &journal,
+                    ) {
+                        Ok(_) => Ok(true),
+                        // Answered meanwhile: nothing to expire.
+                        Err(ActError::Refused(_)) => Ok(false),
+                        Err(e) => Err(job_error(e)),
+                    }
+                })?;
+                expired += usize::from(done);
             }
-            for user in relays::receivers(conn, w.structure_id)? {
-                let key = format!("relay_reminder_{day}:{}:{user}", w.id);
-                let link = format!("/relais/{}", w.id);
-                if notifications::notify(
-                    conn,
-                    user,
-                    NotificationKind::RelayReminder,
-                    &link,
-                    None,
-                    &key,
-                    now,
-                )?
-                .is_some()
-                {
-                    reminded += 1;
+            Some(Waiting::Remind { day, to }) => {
+                let (kind, users, link, referral) = match to {
+                    Reminded::ReceivingStructure => (
+                        NotificationKind::RelayReminder,
+                        relays::receivers(conn, w.structure_id)?,
+                        format!("/relais/{}", w.id),
+                        None,
+                    ),
+                    Reminded::Counsellor => (
+                        NotificationKind::OffPlatformReminder,
+                        w.counsellor.into_iter().collect(),
+                        format!("/dossiers/{}", w.referral_id),
+                        Some(w.referral_id.uuid()),
+                    ),
+                };
+                for user in users {
+                    let key = format!("relay_reminder_{day}:{}:{user}", w.id);
+                    if notifications::notify(conn, user, kind, &link, referral, &key, now)?
+                        .is_some()
+                    {
+                        reminded += 1;
+                    }
                 }
             }
         }

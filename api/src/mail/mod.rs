@@ -24,6 +24,9 @@ pub enum Template {
     RelayRequested,
     /// A relay request still waiting (10 and 20 days).
     RelayReminder,
+    /// An off-platform relay still waiting (10 and 20 days), to the counsellor who records
+    /// the structure's answer.
+    OffPlatformReminder,
     /// A relay refused, to the assigned counsellor.
     RelayRefused,
     /// A relay expired, to the assigned counsellor.
@@ -37,7 +40,7 @@ pub enum Template {
 }
 
 impl Template {
-    pub const ALL: [Template; 12] = [
+    pub const ALL: [Template; 13] = [
         Template::Invitation,
         Template::PasswordReset,
         Template::ReferralClosed,
@@ -45,6 +48,7 @@ impl Template {
         Template::Digest,
         Template::RelayRequested,
         Template::RelayReminder,
+        Template::OffPlatformReminder,
         Template::RelayRefused,
         Template::RelayExpired,
         Template::RelayFailed,
@@ -62,6 +66,7 @@ impl Template {
             Template::Digest => "digest",
             Template::RelayRequested => "relay_requested",
             Template::RelayReminder => "relay_reminder",
+            Template::OffPlatformReminder => "off_platform_reminder",
             Template::RelayRefused => "relay_refused",
             Template::RelayExpired => "relay_expired",
             Template::RelayFailed => "relay_failed",
@@ -86,6 +91,9 @@ impl Template {
             Template::Digest => format!("SAS : {count} nouvelles notifications"),
             Template::RelayRequested => "SAS : une nouvelle demande de relais".into(),
             Template::RelayReminder => "SAS : une demande de relais attend votre réponse".into(),
+            Template::OffPlatformReminder => {
+                "SAS : un relais hors SAS attend la réponse de la structure".into()
+            }
             Template::RelayRefused => "SAS : un relais a été refusé".into(),
             Template::RelayExpired => "SAS : une demande de relais a expiré".into(),
             Template::RelayFailed => "SAS : un relais n’a pas abouti".into(),
@@ -103,6 +111,7 @@ impl Template {
             Template::Digest => "Voir mes notifications",
             Template::RelayRequested => "Voir la demande",
             Template::RelayReminder => "Répondre à la demande",
+            Template::OffPlatformReminder => "Noter la réponse",
             Template::RelayRefused => "Voir le dossier",
             Template::RelayExpired => "Voir le dossier",
             Template::RelayFailed => "Voir le dossier",
@@ -203,6 +212,18 @@ struct RelayReminderText<'a> {
 #[derive(askama::Template)]
 #[template(path = "mail/relay_reminder.html")]
 struct RelayReminderHtml<'a> {
+    subject: &'a str,
+    link: &'a str,
+    action: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/off_platform_reminder.txt")]
+struct OffPlatformReminderText<'a> {
+    link: &'a str,
+}
+#[derive(askama::Template)]
+#[template(path = "mail/off_platform_reminder.html")]
+struct OffPlatformReminderHtml<'a> {
     subject: &'a str,
     link: &'a str,
     action: &'a str,
@@ -335,6 +356,15 @@ pub fn render(template: Template, link: &str, count: i64) -> Result<Rendered, as
         Template::RelayReminder => (
             RelayReminderText { link }.render()?,
             RelayReminderHtml {
+                subject: s,
+                link,
+                action,
+            }
+            .render()?,
+        ),
+        Template::OffPlatformReminder => (
+            OffPlatformReminderText { link }.render()?,
+            OffPlatformReminderHtml {
                 subject: s,
                 link,
                 action,

@@ -34,6 +34,9 @@ pub fn notification(k: api_types::NotificationKind) -> &'static str {
         }
         api_types::NotificationKind::RelayRequested => "Une nouvelle demande de relais",
         api_types::NotificationKind::RelayReminder => "Une demande de relais attend votre réponse",
+        api_types::NotificationKind::OffPlatformReminder => {
+            "Un relais hors SAS attend la réponse de la structure : notez-la"
+        }
         api_types::NotificationKind::RelayRefused => "Un relais a été refusé",
         api_types::NotificationKind::RelayExpired => "Une demande de relais a expiré",
         api_types::NotificationKind::RelayFailed => "Un relais n’a pas abouti",

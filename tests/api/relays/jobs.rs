@@ -189,3 +189,112 @@ async fn urgent_referrals_alert_their_counsellor_or_the_territory_s_digest_once(
         2
     );
 }
+
+#[actix_web::test]
+async fn an_off_platform_request_never_expires_and_its_two_reminders_go_to_the_counsellor() {
+    let smtp = MailSink::start();
+    let app = spawn_with(&[("SAS_SMTP_URL", &smtp.url()), ("SAS_JOBS", "off")]).await;
+    let w = app.world().await;
+    // A structure whose only agent left: no SAS account, so the relay is recorded off the
+    // platform by the counsellor.
+    let (_, _, svc) = receiver(&app, "ML sans compte", "parti@sas.test", json!({})).await;
+    let admin = app.admin().await;
+    let uid = app.user_id("parti@sas.test").await;
+    let res = app
+        .admin_post(
+            &format!("/api/v1/users/{uid}/deactivate"),
+            &admin,
+            &json!({}),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let rid = diagnosed(&app, &w, &adult()).await;
+    let res = app
+        .post(
+            &format!("/api/v1/referrals/{rid}/relays"),
+            &w.counsellor,
+            &json!({"service_id": svc, "off_platform": true}),
+        )
+        .await;
+    let relay: Value = res.json().await.unwrap();
+    assert_eq!(relay["off_platform"], true, "{relay}");
+    assert!(relay["expires_on"].is_null(), "it never expires: {relay}");
+    let relay = id(&relay);
+    let (a, b) = (runner(&app), runner(&app));
+    let both = |n: usize| {
+        for _ in 0..n {
+            a.pass().expect("a");
+            b.pass().expect("b");
+        }
+    };
+    let reminders = |kind: &str| {
+        count(
+            &app,
+            &format!("SELECT count(*) AS n FROM notifications WHERE kind = '{kind}'"),
+        )
+    };
+    both(2);
+    app.clock.advance(Duration::days(9));
+    both(2);
+    assert_eq!(reminders("off_platform_reminder"), 0);
+    // Day 10, then day 20: one reminder each, to the counsellor, linking to the referral.
+    app.clock.advance(Duration::days(1));
+    both(3);
+    assert_eq!(reminders("off_platform_reminder"), 1);
+    let n = get(&app, &w.counsellor, "/api/v1/me/notifications").await;
+    assert_eq!(n["items"][0]["kind"], "off_platform_reminder");
+    assert_eq!(n["items"][0]["link"], format!("/dossiers/{rid}"));
+    app.clock.advance(Duration::days(10));
+    both(3);
+    assert_eq!(reminders("off_platform_reminder"), 2);
+    // Day 30, 60, 200: still waiting for the answer the counsellor records; nothing more.
+    for days in [10, 30, 140] {
+        app.clock.advance(Duration::days(days));
+        both(2);
+        let v = get(&app, &w.counsellor, &format!("/api/v1/relays/{relay}")).await;
+        assert_eq!(v["status"], "requested", "after {days} more days");
+        assert!(v["expires_on"].is_null());
+    }
+    assert_eq!(reminders("off_platform_reminder"), 2);
+    assert_eq!(
+        reminders("relay_reminder"),
+        0,
+        "the structure has no account to remind"
+    );
+    assert_eq!(reminders("relay_expired"), 0);
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT count(*) AS n FROM events WHERE relay_id = '{relay}'")
+        ),
+        1,
+        "only its request"
+    );
+    assert_eq!(status_of(&app, &w.counsellor, &rid).await, "relaying");
+    // The counsellor records the answer long after: the relay goes on as usual.
+    ok(&app, &w.counsellor, &relay, "accept", None).await;
+    // The mails reached the SMTP server, naming nobody.
+    let ours = eventually(20, "the two reminders' mails", || async {
+        let m: Vec<_> = smtp
+            .messages()
+            .into_iter()
+            .filter(|m| m.subject.contains("hors SAS"))
+            .collect();
+        (m.len() >= 2).then_some(m)
+    })
+    .await;
+    assert_eq!(ours.len(), 2);
+    for m in ours {
+        assert!(
+            m.text.contains(&format!("https://sas.test/dossiers/{rid}")),
+            "{}",
+            m.text
+        );
+        for secret in ["Martin", "Léa", "+33612345678", "ML sans compte"] {
+            assert!(
+                !m.text.contains(secret) && !m.html.contains(secret),
+                "{secret}"
+            );
+        }
+    }
+}

@@ -15,6 +15,7 @@ mod journey;
 mod rules;
 mod table;
 mod visibility;
+mod webhooks;
 
 /// A server whose access tokens outlive the months these tests move the clock through.
 pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {

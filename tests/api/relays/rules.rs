@@ -396,3 +396,96 @@ async fn the_inbox_lists_waiting_relays_first_filters_by_service_and_pages_stabl
     let res = app.get("/api/v1/relays", &w.counsellor).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn a_service_the_counsellor_excluded_is_not_relayed_to_until_the_exclusion_is_removed() {
+    let app = spawn().await;
+    let w = app.world().await;
+    let (_, _, svc) = receiver(&app, "E2C Lyon", "r1@sas.test", json!({})).await;
+    let rid = diagnosed(&app, &w, &adult()).await;
+    let exclusions = format!("/api/v1/referrals/{rid}/matches/exclusions");
+    let res = app
+        .post(
+            &exclusions,
+            &w.counsellor,
+            &json!({"service_id": svc, "reason": "too_far"}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let path = format!("/api/v1/referrals/{rid}/relays");
+    // Whatever the body (the exclusion is checked before the account rule), and with an
+    // Idempotency-Key too: refused, in French.
+    for body in [
+        json!({"service_id": svc}),
+        json!({"service_id": svc, "shared_summary": "Synthèse"}),
+        json!({"service_id": svc, "off_platform": true}),
+    ] {
+        let p = problem(
+            app.post(&path, &w.counsellor, &body).await,
+            StatusCode::CONFLICT,
+            "service_excluded",
+        )
+        .await;
+        assert_eq!(p["detail"], sas_api::routes::relays::create::MSG_EXCLUDED);
+        assert!(p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("retirez d’abord l’exclusion"));
+    }
+    let res = app
+        .req(Method::POST, &path, Some(&w.counsellor))
+        .header("idempotency-key", "exclu-1")
+        .json(&json!({"service_id": svc}))
+        .send()
+        .await
+        .unwrap();
+    problem(res, StatusCode::CONFLICT, "service_excluded").await;
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM relays"), 0);
+    assert_eq!(status_of(&app, &w.counsellor, &rid).await, "diagnosis");
+    // The exclusion removed, the relay goes (the same key now answers the relay).
+    let res = app
+        .req(
+            Method::DELETE,
+            &format!("{exclusions}/{svc}"),
+            Some(&w.counsellor),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = app
+        .req(Method::POST, &path, Some(&w.counsellor))
+        .header("idempotency-key", "exclu-1")
+        .json(&json!({"service_id": svc}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    assert_eq!(status_of(&app, &w.counsellor, &rid).await, "relaying");
+    // Excluding it again once the relay is sent does not undo the relay.
+    let res = app
+        .post(
+            &exclusions,
+            &w.counsellor,
+            &json!({"service_id": svc, "reason": "too_far"}),
+        )
+        .await;
+    assert!(res.status().is_success());
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM relays WHERE status = 'requested'"
+        ),
+        1
+    );
+}

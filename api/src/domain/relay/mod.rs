@@ -290,6 +290,60 @@ pub fn reminder_due(
     REMINDERS.iter().rev().copied().find(|&r| age >= r)
 }
 
+/// Who is reminded of a request still waiting for an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminded {
+    /// The receiving structure's agents: a relay through SAS.
+    ReceivingStructure,
+    /// The referral's counsellor: an off-platform relay, whose structure has no SAS account
+    /// to be reminded through; the counsellor records its answer.
+    Counsellor,
+}
+
+/// What a request waiting for an answer calls for now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// Reminder `day` (10 or 20, the latest reached), to `to`. A sweep keys each reminder per
+    /// relay and person, so each goes out once, ever.
+    Remind { day: i64, to: Reminded },
+    /// 30 calendar days without an answer: the request expires.
+    Expire,
+}
+
+/// Whether a request left unanswered expires. An off-platform request does not: its
+/// structure was never asked through SAS, so no SAS deadline runs against it; the counsellor
+/// records the answer, or cancels.
+pub fn expires(off_platform: bool) -> bool {
+    !off_platform
+}
+
+/// What a request in `status`, sent at `requested_at`, calls for on `now` (calendar days in
+/// `tz`). Through SAS: reminders to the receiving structure at 10 and 20 days, expiry at 30.
+/// Off the platform: no expiry; the same two reminders go to the counsellor, and none from
+/// day 30 on (when a request through SAS would have expired), so they stay capped at two.
+pub fn waiting(
+    status: RelayStatus,
+    off_platform: bool,
+    requested_at: DateTime<Utc>,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Option<Waiting> {
+    if expires(off_platform) && is_expired(status, requested_at, tz, now) {
+        return Some(Waiting::Expire);
+    }
+    let to = if off_platform {
+        Reminded::Counsellor
+    } else {
+        Reminded::ReceivingStructure
+    };
+    reminder_due(status, requested_at, tz, now).map(|day| Waiting::Remind { day, to })
+}
+
+/// The last day a request may be answered on, for those that expire ([`expires`]).
+pub fn expiry_date(off_platform: bool, requested_at: DateTime<Utc>, tz: Tz) -> Option<NaiveDate> {
+    expires(off_platform).then(|| expires_on(requested_at, tz))
+}
+
 /// A request waiting past its first reminder is overdue (highlighted in the inbox).
 pub fn request_overdue(
     status: RelayStatus,

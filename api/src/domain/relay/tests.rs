@@ -219,6 +219,65 @@ fn reminders_at_10_and_20_days_then_expiry_at_30_in_calendar_days() {
     assert_eq!(age_days(req, REUNION, at("2026-03-11T20:30:00Z")), 10);
 }
 
+/// Every day from the request to well past its expiry, at both ends of the day in Paris,
+/// for both kinds of relay and every status: what the sweep is to do, written out by hand.
+#[test]
+fn a_waiting_request_is_reminded_and_expires_by_kind_of_relay() {
+    use chrono::TimeZone;
+    use Reminded::{Counsellor as Co, ReceivingStructure as Rs};
+    // Requested at 23:30 in Paris on 1 March (22:30 UTC): day 0 is 1 March.
+    let req = at("2026-03-01T22:30:00Z");
+    let expected = |day: i64, off_platform: bool| -> Option<Waiting> {
+        let to = if off_platform { Co } else { Rs };
+        match day {
+            0..=9 => None,
+            10..=19 => Some(Waiting::Remind { day: 10, to }),
+            20..=29 => Some(Waiting::Remind { day: 20, to }),
+            _ if off_platform => None,
+            _ => Some(Waiting::Expire),
+        }
+    };
+    for day in 0..=60 {
+        let date = d("2026-03-01") + Duration::days(day);
+        // 00:00 and 23:59 that day in Paris.
+        for (h, m) in [(0, 0), (23, 59)] {
+            let local = date.and_hms_opt(h, m, 0).expect("time");
+            let now = PARIS
+                .from_local_datetime(&local)
+                .single()
+                .expect("unambiguous")
+                .with_timezone(&Utc);
+            assert_eq!(age_days(req, PARIS, now), day);
+            for off_platform in [false, true] {
+                assert_eq!(
+                    waiting(Requested, off_platform, req, PARIS, now),
+                    expected(day, off_platform),
+                    "day {day} {h}:{m}, off_platform {off_platform}"
+                );
+                for s in RelayStatus::ALL.iter().filter(|s| **s != Requested) {
+                    assert_eq!(waiting(*s, off_platform, req, PARIS, now), None, "{s:?}");
+                }
+            }
+        }
+    }
+    assert!(expires(false));
+    assert!(!expires(true));
+    assert_eq!(expiry_date(false, req, PARIS), Some(d("2026-03-30")));
+    assert_eq!(expiry_date(true, req, PARIS), None);
+    // Réunion's calendar: the same instant is 2 March there, so everything is a day later.
+    let later = at("2026-03-31T21:00:00Z"); // 1 April 01:00 in Réunion: day 30
+    assert_eq!(
+        waiting(Requested, false, req, REUNION, later),
+        Some(Waiting::Expire)
+    );
+    assert_eq!(waiting(Requested, true, req, REUNION, later), None);
+    let before = at("2026-03-31T19:00:00Z"); // 31 March 23:00 in Réunion: day 29
+    assert_eq!(
+        waiting(Requested, true, req, REUNION, before),
+        Some(Waiting::Remind { day: 20, to: Co })
+    );
+}
+
 #[test]
 fn checkpoints_fall_on_calendar_days_after_the_start() {
     let started = at("2026-03-01T23:30:00Z"); // 2 March in Paris

@@ -24,6 +24,10 @@ const MSG_NO_ACCOUNT: &str = "This structure has no SAS account (no active recei
 const MSG_HAS_ACCOUNT: &str =
     "This structure answers through SAS: send the relay without off_platform.";
 const MSG_SUMMARY: &str = "At most 2000 characters.";
+/// 409 `service_excluded` (in French: the SPA may show it as it is).
+pub const MSG_EXCLUDED: &str = "Ce service a été écarté des propositions pour ce jeune : \
+    retirez d’abord l’exclusion (« Remettre » dans les services écartés) avant de lui envoyer \
+    une demande de relais.";
 
 /// A 422 whose top-level `code` names the rule (the SPA keys its message on it).
 fn coded(mut e: ApiError, code: &'static str, detail: &str) -> ApiError {
@@ -38,7 +42,9 @@ fn coded(mut e: ApiError, code: &'static str, detail: &str) -> ApiError {
 /// per service. A structure with no active receiver account nor API client gets no relay
 /// through SAS: record it with `off_platform: true` (the counsellor then records its
 /// answers; counted apart). The first relay moves the referral to `relaying`; the receiving
-/// structure's agents are mailed. `Idempotency-Key` makes retries safe.
+/// structure's agents are mailed. A service excluded from the referral's matches is refused
+/// (409 `service_excluded`) until the exclusion is removed. `Idempotency-Key` makes retries
+/// safe.
 #[utoipa::path(
     tag = "relays",
     params(
@@ -49,7 +55,7 @@ fn coded(mut e: ApiError, code: &'static str, detail: &str) -> ApiError {
     responses(
         (status = 201, description = "Sent.", body = api_types::Relay, headers(("Location" = String, description = "URL of the relay"), ("ETag" = String, description = "Its version"))),
         (status = 404, description = "No such referral in your territory.", body = api_types::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not in a state where relays are sent (`relay_not_allowed`), or an active relay to this service exists (`relay_exists`).", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not in a state where relays are sent (`relay_not_allowed`), an active relay to this service exists (`relay_exists`), or the counsellor excluded this service from the referral's matches (`service_excluded`: remove the exclusion first, `DELETE /referrals/{id}/matches/exclusions/{service_id}`).", body = api_types::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`consent_required` (the latest consent lacks `share_with_receiver`), `service_id`: `not_published`, `structure_without_account` or `structure_has_account`; `shared_summary`: `too_long`; `idempotency_key_reused`.", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -99,6 +105,11 @@ pub async fn create_relay(
                 .map(|s| s.service)
                 .filter(|s| s.status == ServiceStatus::Published)
                 .ok_or_else(|| ApiError::field("service_id", "not_published", MSG_SERVICE))?;
+            // A service the counsellor set aside for this young person is not relayed to
+            // until the exclusion is removed: the decision stays deliberate and traced.
+            if db::matching::exclusion(conn, r.id, service.id)?.is_some() {
+                return Err(ApiError::conflict("service_excluded", MSG_EXCLUDED));
+            }
             let has_account = db::relays::has_account(conn, service.structure_id)?;
             if !has_account && !body.off_platform {
                 return Err(coded(

@@ -108,7 +108,8 @@ pub fn relays(
                     started_at: r.started_at,
                     ended_at: r.ended_at,
                     expires_on: (r.status == api_types::RelayStatus::Requested)
-                        .then(|| rule::expires_on(r.requested_at, tz)),
+                        .then(|| rule::expiry_date(r.off_platform, r.requested_at, tz))
+                        .flatten(),
                     overdue,
                     checkpoints: cps,
                     youth,
