@@ -122,7 +122,7 @@ test.describe('Le parcours complet', () => {
     await page.reload();
 
     // 3. It relays to the E2C from the matches.
-    await relayFromMatches(page, E2C_SERVICE, 'E2C Lyon Métropole', '70-parcours-propositions');
+    await relayFromMatches(page, E2C_SERVICE, 'E2C Lyon Métropole', '80-parcours-propositions');
     await logout(page);
 
     // 4. The E2C has no place left: it refuses.
@@ -131,7 +131,7 @@ test.describe('Le parcours complet', () => {
     await expect(page.getByText('Motivée, veut découvrir la logistique puis travailler.')).toBeVisible();
     await page.getByLabel('Motif (pour refuser ou signaler un échec)').selectOption('no_capacity');
     const refuse = page.getByRole('button', { name: 'Refuser' });
-    await checkPage(page, '71-parcours-refus', { action: refuse });
+    await checkPage(page, '81-parcours-refus', { action: refuse });
     await refuse.click();
     await expect(page.getByText('Demande : refusée.')).toBeVisible();
     await logout(page);
@@ -143,7 +143,7 @@ test.describe('Le parcours complet', () => {
     const e2c = panel.getByRole('listitem').filter({ hasText: 'E2C Lyon Métropole' });
     await expect(e2c).toContainText('Refusée');
     await expect(e2c).toContainText('Motif : Plus de place');
-    await relayFromMatches(page, ML_SERVICE, 'Mission Locale de Lyon', '72-parcours-relais-ailleurs');
+    await relayFromMatches(page, ML_SERVICE, 'Mission Locale de Lyon', '82-parcours-relais-ailleurs');
     await logout(page);
 
     // 6. The Mission locale accepts, then confirms the first appointment.
@@ -165,7 +165,7 @@ test.describe('Le parcours complet', () => {
     expect(await openRequest(page, youth, true)).toBe(taken);
     await expect(followUp).toContainText('à renseigner');
     const still = followUp.getByRole('button', { name: 'Toujours accompagné' });
-    await checkPage(page, '73-parcours-suivi-j30', { action: still });
+    await checkPage(page, '83-parcours-suivi-j30', { action: still });
     await still.click();
     await expect(page.getByText('Point de suivi à 30 jours enregistré.')).toBeVisible();
     await expect(followUp).toContainText('Toujours accompagné');
@@ -182,7 +182,7 @@ test.describe('Le parcours complet', () => {
     // SAS-side reasons never reach the prescriber, nor any action.
     await expect(loop).not.toContainText('Plus de place');
     await expect(loop.getByRole('button')).toHaveCount(0);
-    await checkPage(page, '74-parcours-boucle-prescripteur');
+    await checkPage(page, '84-parcours-boucle-prescripteur');
 
     // Every mail of the journey reached the mail catcher, each a link and no name.
     const mails = [

@@ -159,6 +159,9 @@ fn conflict_message(code: &str) -> &'static str {
         "checkpoint_not_due" => "Ce point de suivi n’est pas encore dû.",
         "earlier_checkpoint_open" => "Renseignez d’abord le point de suivi précédent.",
         "relay_exists" => "Une demande de relais est déjà en cours vers ce service.",
+        "service_excluded" => {
+            "Vous avez écarté ce service des propositions : retirez l’exclusion avant de le relayer."
+        }
         "import_running" => {
             "Un import est déjà en attente ou en cours : attendez son rapport avant d’en lancer un autre."
         }
@@ -309,6 +312,15 @@ mod tests {
         assert!(ApiError::from_response(409, busy, None)
             .message()
             .starts_with("Un import est déjà en attente ou en cours"));
+    }
+
+    #[test]
+    fn a_relay_to_an_excluded_service_says_to_remove_the_exclusion() {
+        let body =
+            r#"{"type":"x","title":"x","status":409,"detail":"x","code":"service_excluded"}"#;
+        assert!(ApiError::from_response(409, body, None)
+            .message()
+            .contains("retirez l’exclusion"));
     }
 
     #[test]
