@@ -10,7 +10,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 45_000,
+  // A whole journey (orient: three attempts, a diagnostic, two viewports with axe) takes
+  // 47 s at load 13 (stop 19, five builds beside it): the guard is for a hung page only.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [
     ['list'],
