@@ -68,12 +68,25 @@ async fn a_generated_history_of_1000_referrals_gives_consistent_figures() {
         }
         // A published total is the sum of its months when none of them is hidden.
         for s in stages.iter().filter(|s| s["available"] == true) {
-            let months: Vec<Option<u64>> = s["by_month"].as_array().unwrap().iter().map(value).collect();
+            let months: Vec<Option<u64>> = s["by_month"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(value)
+                .collect();
             if let (Some(t), true) = (value(&s["total"]), months.iter().all(Option::is_some)) {
-                assert_eq!(t, months.iter().flatten().sum::<u64>(), "{period} {}", s["code"]);
+                assert_eq!(
+                    t,
+                    months.iter().flatten().sum::<u64>(),
+                    "{period} {}",
+                    s["code"]
+                );
             }
         }
-        ok(app.get(&format!("/api/v1/stats/indicators?{q}"), &pilot).await).await;
+        ok(app
+            .get(&format!("/api/v1/stats/indicators?{q}"), &pilot)
+            .await)
+        .await;
         let csv = ok(app.get(&format!("/api/v1/stats/export?{q}"), &pilot).await).await;
         assert!(csv.as_str().unwrap().lines().count() > 1);
     }
@@ -88,11 +101,18 @@ async fn a_generated_history_of_1000_referrals_gives_consistent_figures() {
     let receiver = Uuid::parse_str(RECEIVER_1_1).unwrap();
     let mut conn = app.db();
     let sets: Vec<Vec<Fact>> = vec![
-        cohort(&mut conn, CohortOf::Territory(territory), "Europe/Paris", start, end, until)
-            .unwrap()
-            .into_iter()
-            .map(Fact::from)
-            .collect(),
+        cohort(
+            &mut conn,
+            CohortOf::Territory(territory),
+            "Europe/Paris",
+            start,
+            end,
+            until,
+        )
+        .unwrap()
+        .into_iter()
+        .map(Fact::from)
+        .collect(),
         cohort(
             &mut conn,
             CohortOf::Prescriber(prescriber, territory),
@@ -105,11 +125,19 @@ async fn a_generated_history_of_1000_referrals_gives_consistent_figures() {
         .into_iter()
         .map(|c| Fact::from(c).as_prescriber_sees())
         .collect(),
-        relay_cohort(&mut conn, receiver, territory, "Europe/Paris", start, end, until)
-            .unwrap()
-            .into_iter()
-            .map(Fact::from)
-            .collect(),
+        relay_cohort(
+            &mut conn,
+            receiver,
+            territory,
+            "Europe/Paris",
+            start,
+            end,
+            until,
+        )
+        .unwrap()
+        .into_iter()
+        .map(Fact::from)
+        .collect(),
     ];
     assert!(sets.iter().all(|s| !s.is_empty()));
     for facts in sets {
