@@ -151,11 +151,11 @@ def report(rows, load_s, size, events, referrals, before, after):
     lines = [
         "<!-- bench-stats:begin (written by scripts/bench-stats.py: edit outside these marks) -->",
         f"Measured {today} by `make bench` (release build, {os.cpu_count()} cores, {cpu}, PostgreSQL on "
-        f"localhost): {referrals:,} referrals over {T} territories (scripts/stats-history.sql), "
+        f"localhost): {referrals:,} referrals over {T} territor{'y' if T == 1 else 'ies'} (scripts/stats-history.sql), "
         f"{events:,} events{loaded}. **Disk: the database takes {size / 2**30:.1f} GiB** after VACUUM ANALYZE.",
         f"Load average (`uptime`) before the measure: {before}; after: {after}.",
         "",
-        f"| as a territory's pilot, warm cache, 1 client, {REPEAT} requests × {T} territories | p50 | p95 | aim |",
+        f"| as a territory's pilot, warm cache, 1 client, {REPEAT} requests × {T} territor{'y' if T == 1 else 'ies'} | p50 | p95 | aim |",
         "|---|---:|---:|---|",
     ]
     for endpoint, label, query, p50, p95_, n in rows:
