@@ -76,7 +76,7 @@ e2e: setup build frontend ## The browser tests alone (Playwright + Debian's Chro
 fuzz: setup build ## The API checks with 200 schemathesis examples per operation
 	@SCHEMATHESIS_MAX_EXAMPLES="$${SCHEMATHESIS_MAX_EXAMPLES:-200}" scripts/api-checks.sh
 
-bench: setup ## Benchmarks on a release build: 1,000,000 referrals, the API against pgbench, the jobs' throughput, 100,000 services searched, imported and matched (writes docs/PERFORMANCE.md)
+bench: setup ## Benchmarks on a release build: 1,000,000 referrals, the API against pgbench, the jobs' throughput, 100,000 services searched, imported and matched, the steering's figures over 1,000,000 referrals (writes docs/PERFORMANCE.md)
 	@cargo build --release -p sas-api --bin sas --example bench_sql --example offer_sql
 	export DATABASE_URL="$$(scripts/db.sh)"
 	.venv/bin/python scripts/bench-referrals.py target/release/sas target/release/examples/bench_sql
@@ -84,6 +84,7 @@ bench: setup ## Benchmarks on a release build: 1,000,000 referrals, the API agai
 	.venv/bin/python scripts/bench-offer.py target/release/sas target/release/examples/offer_sql
 	.venv/bin/python scripts/bench-import.py target/release/sas
 	.venv/bin/python scripts/bench-matching.py target/release/sas
+	.venv/bin/python scripts/bench-stats.py target/release/sas
 
 openapi: build ## Regenerate the committed openapi.yaml from the code
 	@$(SAS) openapi openapi.yaml

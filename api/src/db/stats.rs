@@ -133,9 +133,20 @@ pub fn cohort(
          ev AS ( \
            SELECT c.root, c.id, x.kind, x.to_status, x.code, x.occurred_at, x.relay_id, x.fields \
            FROM chain c JOIN events x ON x.referral_id = c.id WHERE x.occurred_at < {u}), \
-         contact AS ( \
-           SELECT root, min(occurred_at) AS at FROM ev \
-           WHERE kind = 'contact_attempt' AND code IN ('reached', 'appointment_set') GROUP BY root), \
+         agg AS ( \
+           SELECT root, \
+                  count(*) FILTER (WHERE id = root AND to_status = 'closed' AND code = 'duplicate') > 0 \
+                    AS duplicate, \
+                  min(occurred_at) FILTER (WHERE kind = 'contact_attempt' \
+                    AND code IN ('reached', 'appointment_set')) AS contact_at, \
+                  count(*) FILTER (WHERE to_status = 'unreachable') > 0 AS unreachable, \
+                  count(*) FILTER (WHERE kind = 'diagnostic_saved') > 0 AS diagnosed, \
+                  min(occurred_at) FILTER (WHERE kind = 'status_changed' AND to_status = 'diagnosis') \
+                    AS reached_at \
+           FROM ev GROUP BY root), \
+         att AS ( \
+           SELECT ev.root, count(*) AS n FROM ev JOIN agg ON agg.root = ev.root \
+           WHERE ev.kind = 'contact_attempt' AND ev.occurred_at <= agg.contact_at GROUP BY ev.root), \
          rel AS ( \
            SELECT root, relay_id, \
                   bool_or(kind = 'relay_requested' AND code = 'off_platform') AS off, \
@@ -146,32 +157,31 @@ pub fn cohort(
                   min(occurred_at) FILTER (WHERE kind IN ('relay_completed', 'relay_failed')) AS ended_at, \
                   min(CASE WHEN kind = 'relay_completed' THEN code WHEN kind = 'relay_failed' \
                     THEN 'failed' END) AS end_code \
-           FROM ev WHERE relay_id IS NOT NULL GROUP BY root, relay_id) \
+           FROM ev WHERE relay_id IS NOT NULL GROUP BY root, relay_id), \
+         rr AS ( \
+           SELECT root, count(*) FILTER (WHERE requested AND NOT off) > 0 AS relayed, \
+                  count(*) FILTER (WHERE accepted AND NOT off) > 0 AS accepted, \
+                  count(*) FILTER (WHERE off) > 0 AS off_relayed, \
+                  min(started_at) FILTER (WHERE off) AS off_started_at \
+           FROM rel GROUP BY root), \
+         fs AS ( \
+           SELECT DISTINCT ON (root) * FROM rel WHERE NOT off AND started_at IS NOT NULL \
+           ORDER BY root, started_at, relay_id) \
          SELECT f.prescriber_structure_id AS structure_id, f.prescriber_kind, \
                 (f.occurred_at AT TIME ZONE {z})::date AS submitted_on, f.exit_date, \
-                EXISTS (SELECT 1 FROM ev WHERE ev.root = f.root AND ev.id = f.root \
-                  AND ev.to_status = 'closed' AND ev.code = 'duplicate') AS duplicate, \
-                (c.at AT TIME ZONE {z})::date AS first_contact_on, \
-                (SELECT count(*) FROM ev WHERE ev.root = f.root AND ev.kind = 'contact_attempt' \
-                  AND c.at IS NOT NULL AND ev.occurred_at <= c.at) AS attempts_to_contact, \
-                EXISTS (SELECT 1 FROM ev WHERE ev.root = f.root AND ev.to_status = 'unreachable') \
-                  AS unreachable, \
-                EXISTS (SELECT 1 FROM ev WHERE ev.root = f.root AND ev.kind = 'diagnostic_saved') \
-                  AS diagnosed, \
-                (SELECT (min(ev.occurred_at) AT TIME ZONE {z})::date FROM ev WHERE ev.root = f.root \
-                  AND ev.kind = 'status_changed' AND ev.to_status = 'diagnosis') AS reached_on, \
-                EXISTS (SELECT 1 FROM rel WHERE rel.root = f.root AND rel.requested AND NOT rel.off) \
-                  AS relayed, \
-                EXISTS (SELECT 1 FROM rel WHERE rel.root = f.root AND rel.accepted AND NOT rel.off) \
-                  AS accepted, \
+                coalesce(a.duplicate, false) AS duplicate, \
+                (a.contact_at AT TIME ZONE {z})::date AS first_contact_on, \
+                coalesce(att.n, 0) AS attempts_to_contact, \
+                coalesce(a.unreachable, false) AS unreachable, \
+                coalesce(a.diagnosed, false) AS diagnosed, \
+                (a.reached_at AT TIME ZONE {z})::date AS reached_on, \
+                coalesce(rr.relayed, false) AS relayed, coalesce(rr.accepted, false) AS accepted, \
                 (fs.started_at AT TIME ZONE {z})::date AS started_on, fs.j90 AS j90_answer, \
                 fs.end_code AS relay_end, (fs.ended_at AT TIME ZONE {z})::date AS relay_end_on, \
-                EXISTS (SELECT 1 FROM rel WHERE rel.root = f.root AND rel.off) AS off_relayed, \
-                (SELECT (min(rel.started_at) AT TIME ZONE {z})::date FROM rel \
-                  WHERE rel.root = f.root AND rel.off) AS off_started_on \
-         FROM first f LEFT JOIN contact c ON c.root = f.root \
-         LEFT JOIN LATERAL (SELECT rel.* FROM rel WHERE rel.root = f.root AND NOT rel.off \
-           AND rel.started_at IS NOT NULL ORDER BY rel.started_at, rel.relay_id LIMIT 1) fs ON true \
+                coalesce(rr.off_relayed, false) AS off_relayed, \
+                (rr.off_started_at AT TIME ZONE {z})::date AS off_started_on \
+         FROM first f LEFT JOIN agg a ON a.root = f.root LEFT JOIN att ON att.root = f.root \
+         LEFT JOIN rr ON rr.root = f.root LEFT JOIN fs ON fs.root = f.root \
          WHERE NOT EXISTS (SELECT 1 FROM events x WHERE x.referral_id = f.root \
            AND x.to_status = 'closed' AND x.code = 'entered_in_error') \
          ORDER BY submitted_on, structure_id"
@@ -227,22 +237,24 @@ pub fn relay_cohort(
              AND x.occurred_at >= {s} AND x.occurred_at < {e} AND x.occurred_at < {u} \
              AND NOT EXISTS (SELECT 1 FROM events y WHERE y.referral_id = x.referral_id \
                AND y.to_status = 'closed' AND y.code = 'entered_in_error')), \
-         ev AS ( \
-           SELECT y.relay_id, y.kind, y.code, y.occurred_at, y.fields FROM req \
-           JOIN events y ON y.relay_id = req.relay_id WHERE y.occurred_at < {u}) \
+         agg AS ( \
+           SELECT y.relay_id, \
+                  min(y.occurred_at) FILTER (WHERE y.kind IN ('relay_accepted', 'relay_refused')) \
+                    AS answered_at, \
+                  min(y.occurred_at) FILTER (WHERE y.kind = 'relay_started') AS started_at, \
+                  min(y.code) FILTER (WHERE y.kind = 'checkpoint_answered' AND 'j90' = ANY(y.fields)) \
+                    AS j90, \
+                  min(CASE WHEN y.kind = 'relay_completed' THEN y.code ELSE 'failed' END) \
+                    FILTER (WHERE y.kind IN ('relay_completed', 'relay_failed')) AS end_code, \
+                  min(y.occurred_at) FILTER (WHERE y.kind IN ('relay_completed', 'relay_failed')) \
+                    AS ended_at \
+           FROM events y WHERE y.relay_id IN (SELECT relay_id FROM req) AND y.occurred_at < {u} \
+           GROUP BY y.relay_id) \
          SELECT (req.occurred_at AT TIME ZONE {z})::date AS requested_on, \
-                (SELECT (min(occurred_at) AT TIME ZONE {z})::date FROM ev WHERE ev.relay_id = req.relay_id \
-                  AND ev.kind IN ('relay_accepted', 'relay_refused')) AS answered_on, \
-                (SELECT (min(occurred_at) AT TIME ZONE {z})::date FROM ev WHERE ev.relay_id = req.relay_id \
-                  AND ev.kind = 'relay_started') AS started_on, \
-                (SELECT min(code) FROM ev WHERE ev.relay_id = req.relay_id \
-                  AND ev.kind = 'checkpoint_answered' AND 'j90' = ANY(ev.fields)) AS j90_answer, \
-                (SELECT min(CASE WHEN kind = 'relay_completed' THEN code ELSE 'failed' END) FROM ev \
-                  WHERE ev.relay_id = req.relay_id AND ev.kind IN ('relay_completed', 'relay_failed')) \
-                  AS relay_end, \
-                (SELECT (min(occurred_at) AT TIME ZONE {z})::date FROM ev WHERE ev.relay_id = req.relay_id \
-                  AND ev.kind IN ('relay_completed', 'relay_failed')) AS relay_end_on \
-         FROM req ORDER BY requested_on"
+                (agg.answered_at AT TIME ZONE {z})::date AS answered_on, \
+                (agg.started_at AT TIME ZONE {z})::date AS started_on, agg.j90 AS j90_answer, \
+                agg.end_code AS relay_end, (agg.ended_at AT TIME ZONE {z})::date AS relay_end_on \
+         FROM req LEFT JOIN agg ON agg.relay_id = req.relay_id ORDER BY requested_on"
     );
     q.push(&text);
     q.load(conn)

@@ -1,0 +1,2 @@
+DROP INDEX events_entered_in_error;
+DROP INDEX events_submitted;
