@@ -1236,3 +1236,41 @@ async fn relays_breakdowns_targets_csv_and_scopes_by_hand() {
     }
     assert!(!all.contains("Relais1") && !all.contains("Ne souhaite"));
 }
+
+/// A relay through SAS still waiting for its answer has one event, `relay_requested`, with no
+/// code: the referral is `relayed` (and not `off_relayed`). The cohort query once read the
+/// code's NULL as "unknown" and left such a referral out.
+#[actix_web::test]
+async fn a_relay_still_waiting_for_its_answer_counts_as_relayed() {
+    use crate::relays::{receiver, send};
+    let app = TestApp::spawn_with(&[("SAS_ACCESS_TOKEN_TTL_SECONDS", "31536000")]).await;
+    let w = app.world().await;
+    let (_, _, svc) = receiver(&app, "E2C Lyon", "ra@sas.test", json!({})).await;
+    app.clock.set(at("2026-04-06T09:00:00Z"));
+    let rid = id(&refer(&app, &w.prescriber, &body(1)).await);
+    assert_eq!(
+        take(&app, &w.counsellor, &rid).await.status(),
+        StatusCode::OK
+    );
+    reach_and_diagnose(&app, &w.counsellor, &rid).await;
+    app.clock.set(at("2026-04-10T09:00:00Z"));
+    send(&app, &w.counsellor, &rid, &svc).await;
+
+    let territory = Uuid::parse_str(&w.territory_id).unwrap();
+    let tz: chrono_tz::Tz = chrono_tz::Europe::Paris;
+    let (start, end) = Period::parse("2026-Q2").unwrap().bounds(tz);
+    let until = sas_api::domain::stats::period::local_midnight(day("2026-05-01"), tz);
+    let facts = sas_api::db::stats::cohort(
+        &mut app.db(),
+        sas_api::db::stats::CohortOf::Territory(territory),
+        "Europe/Paris",
+        start,
+        end,
+        until,
+    )
+    .unwrap();
+    assert_eq!(facts.len(), 1);
+    assert!(facts[0].relayed, "a waiting relay is a relay");
+    assert!(!facts[0].accepted);
+    assert!(!facts[0].off_relayed);
+}

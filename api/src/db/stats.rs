@@ -149,7 +149,7 @@ pub fn cohort(
            WHERE ev.kind = 'contact_attempt' AND ev.occurred_at <= agg.contact_at GROUP BY ev.root), \
          rel AS ( \
            SELECT root, relay_id, \
-                  bool_or(kind = 'relay_requested' AND code = 'off_platform') AS off, \
+                  bool_or(kind = 'relay_requested' AND code IS NOT DISTINCT FROM 'off_platform') AS off, \
                   bool_or(kind = 'relay_requested') AS requested, \
                   bool_or(kind = 'relay_accepted') AS accepted, \
                   min(occurred_at) FILTER (WHERE kind = 'relay_started') AS started_at, \
