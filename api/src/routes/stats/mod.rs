@@ -368,6 +368,26 @@ fn better_code(b: Better) -> &'static str {
     }
 }
 
+/// The breakdown rows of a formula that has them (counts and rates, territory scope): each
+/// row's figure over the period and per month, shaped by `row` (a stage's or an indicator's).
+fn breakdown<R>(
+    b: &Built,
+    s: &Scope,
+    f: Option<Formula>,
+    rows: &[RowName],
+    row: impl Fn(&RowName, Option<f64>, Vec<Option<f64>>) -> R,
+) -> Vec<R> {
+    let Some(f) = f.filter(|f| f.broken_down()) else {
+        return Vec::new();
+    };
+    rows.iter()
+        .map(|n| {
+            let (t, m) = series(b, s, f, n.row);
+            row(n, t, m.into_iter().map(|(_, v)| v).collect())
+        })
+        .collect()
+}
+
 pub fn funnel_report(b: &Built, s: &Scope) -> FunnelReport {
     let rows = rows(b, s.who);
     let stages = s
@@ -385,20 +405,13 @@ pub fn funnel_report(b: &Built, s: &Scope) -> FunnelReport {
                 available: d.available && f.is_some(),
                 total: f.map(|_| count(total)),
                 by_month: months.into_iter().map(|(_, v)| count(v)).collect(),
-                breakdown: f.filter(|f| f.broken_down()).map_or_else(Vec::new, |f| {
-                    rows.iter()
-                        .map(|n| {
-                            let (t, m) = series(b, s, f, n.row);
-                            StatBreakdownRow {
-                                dimension: n.dimension.to_string(),
-                                code: n.code.clone(),
-                                label: n.label.clone(),
-                                parent: n.parent.clone(),
-                                total: Some(count(t)),
-                                by_month: m.into_iter().map(|(_, v)| count(v)).collect(),
-                            }
-                        })
-                        .collect()
+                breakdown: breakdown(b, s, f, &rows, |n, t, m| StatBreakdownRow {
+                    dimension: n.dimension.to_string(),
+                    code: n.code.clone(),
+                    label: n.label.clone(),
+                    parent: n.parent.clone(),
+                    total: Some(count(t)),
+                    by_month: m.into_iter().map(count).collect(),
                 }),
             }
         })
@@ -435,20 +448,13 @@ pub fn indicator_report(b: &Built, s: &Scope) -> IndicatorReport {
                 better: d.better.map(|b| better_code(b).to_string()),
                 total: f.map(|_| value(total)),
                 by_month: months.into_iter().map(|(_, v)| value(v)).collect(),
-                breakdown: f.filter(|f| f.broken_down()).map_or_else(Vec::new, |f| {
-                    rows.iter()
-                        .map(|n| {
-                            let (t, m) = series(b, s, f, n.row);
-                            IndicatorBreakdownRow {
-                                dimension: n.dimension.to_string(),
-                                code: n.code.clone(),
-                                label: n.label.clone(),
-                                parent: n.parent.clone(),
-                                total: Some(value(t)),
-                                by_month: m.into_iter().map(|(_, v)| value(v)).collect(),
-                            }
-                        })
-                        .collect()
+                breakdown: breakdown(b, s, f, &rows, |n, t, m| IndicatorBreakdownRow {
+                    dimension: n.dimension.to_string(),
+                    code: n.code.clone(),
+                    label: n.label.clone(),
+                    parent: n.parent.clone(),
+                    total: Some(value(t)),
+                    by_month: m.into_iter().map(value).collect(),
                 }),
                 target,
                 verdict: d
