@@ -272,6 +272,11 @@ pub struct ReferralUpdate {
 #[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
 pub struct Youth {
     pub id: Uuid,
+    /// When the youth was anonymised (retention or erasure), `null` otherwise. Once set, the
+    /// names are empty, `birth_date` is the placeholder `1900-01-01` (not a date: ignore it),
+    /// `age` is 0, and there is no phone, email, contact channel nor legal representative.
+    #[serde(default)]
+    pub anonymised_at: Option<DateTime<Utc>>,
     pub first_name: String,
     pub last_name: String,
     pub birth_date: NaiveDate,

@@ -133,6 +133,10 @@ pub struct Checkpoint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
 pub struct RelayYouth {
+    /// Set once the youth is anonymised (names empty, `birth_date` the placeholder
+    /// `1900-01-01`, no phone nor email).
+    #[serde(default)]
+    pub anonymised_at: Option<DateTime<Utc>>,
     pub first_name: String,
     pub last_name: String,
     pub birth_date: NaiveDate,

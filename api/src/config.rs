@@ -42,6 +42,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub jobs: JobSettings,
     pub webhooks: WebhookSettings,
+    pub retention: RetentionSettings,
     /// Test only (`SAS_TEST_CLOCK_FILE`): business time is the wall clock moved by the offset
     /// this file holds (`clock::OffsetFileClock`). Refused when `SAS_ENV=prod`.
     pub test_clock_file: Option<PathBuf>,
@@ -72,6 +73,15 @@ pub struct WebhookSettings {
     pub allow_local: bool,
     /// Longest wait for a partner's answer (connection included).
     pub timeout: Duration,
+}
+
+/// Retention (issue 15): how long a youth is kept after the last activity of their last
+/// closed referral, and how long access logs are kept (`domain::retention`).
+#[derive(Debug, Clone, Copy)]
+pub struct RetentionSettings {
+    pub months: u32,
+    /// At least 12 (refused below at start-up: the database never purges younger logs).
+    pub access_log_months: u32,
 }
 
 /// Sessions: how long a refresh token lives unused, how long a session lives at all, and how
@@ -426,9 +436,32 @@ impl Settings {
                     parse(&val, "SAS_WEBHOOK_TIMEOUT_SECONDS", Some(10))?,
                 )?),
             },
+            retention: retention(&val)?,
             test_clock_file,
         })
     }
+}
+
+fn retention(val: &impl Fn(&str) -> Option<String>) -> Result<RetentionSettings, ConfigError> {
+    use crate::domain::retention as rule;
+    let months = at_least(
+        1,
+        "SAS_RETENTION_MONTHS",
+        parse(val, "SAS_RETENTION_MONTHS", Some(rule::DEFAULT_RETENTION_MONTHS))?,
+    )?;
+    let access_log_months = parse(
+        val,
+        "SAS_ACCESS_LOG_RETENTION_MONTHS",
+        Some(rule::DEFAULT_ACCESS_LOG_RETENTION_MONTHS),
+    )?;
+    rule::check_settings(months, access_log_months).map_err(|reason| ConfigError::Invalid {
+        name: "SAS_ACCESS_LOG_RETENTION_MONTHS",
+        reason,
+    })?;
+    Ok(RetentionSettings {
+        months,
+        access_log_months,
+    })
 }
 
 fn at_least<T: PartialOrd + std::fmt::Display>(
@@ -473,6 +506,38 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn retention_defaults_and_the_12_month_floor_of_access_logs() {
+        let dev = [("DATABASE_URL", "postgres://x"), ("SAS_ENV", "dev")];
+        let s = settings(&dev).expect("settings");
+        assert_eq!(s.retention.months, 24);
+        assert_eq!(s.retention.access_log_months, 12);
+        let s = settings(&[
+            dev[0],
+            dev[1],
+            ("SAS_RETENTION_MONTHS", "36"),
+            ("SAS_ACCESS_LOG_RETENTION_MONTHS", "18"),
+        ])
+        .expect("settings");
+        assert_eq!((s.retention.months, s.retention.access_log_months), (36, 18));
+        let err = settings(&[dev[0], dev[1], ("SAS_ACCESS_LOG_RETENTION_MONTHS", "6")])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("SAS_ACCESS_LOG_RETENTION_MONTHS is invalid") && err.contains("at least 12"),
+            "{err}"
+        );
+        let err = settings(&[dev[0], dev[1], ("SAS_RETENTION_MONTHS", "0")]).err();
+        assert!(matches!(
+            err,
+            Some(ConfigError::Invalid {
+                name: "SAS_RETENTION_MONTHS",
+                ..
+            })
+        ));
     }
 
     #[test]

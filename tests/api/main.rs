@@ -11,6 +11,7 @@ mod openapi;
 mod reference;
 mod referrals;
 mod relays;
+mod retention;
 mod roles;
 mod services;
 mod sessions;

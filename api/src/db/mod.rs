@@ -26,6 +26,7 @@ pub mod matching;
 pub mod migrations;
 pub mod notifications;
 pub mod password_tokens;
+pub mod privacy;
 pub mod referrals;
 pub mod refresh_tokens;
 pub mod relays;

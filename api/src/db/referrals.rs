@@ -374,6 +374,8 @@ pub struct ReferralView {
     #[diesel(sql_type = Int4)]
     pub version: i32,
     // The youth.
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub anonymised_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Text)]
     pub first_name: String,
     #[diesel(sql_type = Text)]
@@ -484,7 +486,7 @@ fn view_select(duplicates: bool) -> String {
            r.on_hold_reason, r.assigned_counsellor_id, \
            u.first_name || ' ' || u.last_name AS counsellor_name, r.outcome, \
            r.previous_referral_id, r.submitted_at, r.closed_at, r.created_at, r.updated_at, \
-           r.version, y.first_name, y.last_name, y.birth_date, y.phone, y.email, \
+           r.version, y.anonymised_at, y.first_name, y.last_name, y.birth_date, y.phone, y.email, \
            y.commune_insee, c.name AS commune_name, y.contact_channels, \
            y.contact_via_prescriber_only, y.legal_rep_name, y.legal_rep_phone, \
            y.legal_rep_email, y.legal_rep_informed_on, cr.informed_at AS consent_informed_at, \
@@ -701,7 +703,11 @@ pub fn list(
         None => {}
     }
     match &f.search {
-        Some(Search::BirthDate(d)) => conds.push(format!("y.birth_date = {}", q.date(*d))),
+        // An anonymised youth's birth date is a placeholder, never a match.
+        Some(Search::BirthDate(d)) => conds.push(format!(
+            "y.birth_date = {} AND y.anonymised_at IS NULL",
+            q.date(*d)
+        )),
         Some(Search::Phone(p)) => conds.push(format!("y.phone = {}", q.text(p))),
         Some(Search::Name(words)) => {
             // Served by youths_name_prefixes: every word must be a prefix of a word of the key.

@@ -230,6 +230,8 @@ pub struct Context {
     pub prescriber_name: Option<String>,
     #[diesel(sql_type = Bool)]
     pub prescriber_sensitive: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub anonymised_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Text)]
     pub first_name: String,
     #[diesel(sql_type = Text)]
@@ -257,7 +259,7 @@ pub fn contexts(conn: &mut PgConnection, ids: &[RelayId]) -> QueryResult<Vec<Con
                 sv.nom AS service_name, t.time_zone, f.youth_id, \
                 f.prescriber_structure_id AS prescriber_id, ps.name AS prescriber_name, \
                 COALESCE(ps.sensitive, false) AS prescriber_sensitive, \
-                y.first_name, y.last_name, y.birth_date, y.phone, y.email, y.commune_insee, \
+                y.anonymised_at, y.first_name, y.last_name, y.birth_date, y.phone, y.email, y.commune_insee, \
                 c.name AS commune_name, y.contact_via_prescriber_only \
          FROM relays r JOIN structures s ON s.id = r.structure_id \
          JOIN services sv ON sv.id = r.service_id \

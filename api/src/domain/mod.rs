@@ -7,6 +7,7 @@ pub mod notifications;
 pub mod password_links;
 pub mod referral;
 pub mod relay;
+pub mod retention;
 pub mod roles;
 pub mod service;
 pub mod siret;

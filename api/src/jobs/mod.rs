@@ -28,6 +28,7 @@ pub mod import;
 pub mod mail;
 pub mod referral_alerts;
 pub mod relay_reminders;
+pub mod retention;
 pub mod runner;
 pub mod webhook;
 
@@ -115,6 +116,11 @@ pub const SCHEDULES: &[Schedule] = &[
         name: referral_alerts::ROUTE,
         every_seconds: 3600,
         run: referral_alerts::sweep,
+    },
+    Schedule {
+        name: retention::ROUTE,
+        every_seconds: 24 * 3600,
+        run: retention::sweep,
     },
     Schedule {
         name: "jobs.cleanup",

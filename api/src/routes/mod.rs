@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod me;
 pub mod referrals;
 pub mod relays;
+pub mod retention_runs;
 pub mod services;
 pub mod stats;
 pub mod structures;
@@ -20,6 +21,7 @@ pub mod territories;
 pub mod users;
 pub mod vocabularies;
 pub mod webhooks;
+pub mod youths;
 
 /// Routes under `/api/v1`.
 pub fn api_v1(cfg: &mut ServiceConfig) {
@@ -57,6 +59,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(admin_audit::list::list)
         .service(jobs::overview::overview)
         .service(jobs::retry::retry)
+        .service(retention_runs::list::list)
+        .service(youths::erase::erase)
         .service(webhooks::create::create)
         .service(webhooks::list::list)
         .service(webhooks::get::get)

@@ -14,6 +14,7 @@ use crate::ids::{ReferralId, UserId};
 use crate::routes::support::created;
 use crate::state::AppState;
 
+const MSG_ANONYMISED: &str = "The young person's data was anonymised: this journey cannot be resumed.";
 const MSG_NOT_CLOSED: &str = "Only a closed journey is resumed; this referral is still open.";
 const MSG_IN_ERROR: &str = "A referral entered in error is not a journey to resume.";
 const MSG_ALREADY: &str = "This journey has already been resumed.";
@@ -28,7 +29,7 @@ const MSG_ALREADY: &str = "This journey has already been resumed.";
     params(("id" = Uuid, Path, description = "The closed referral")),
     responses(
         (status = 201, description = "The new referral.", body = api_types::Referral, headers(("Location" = String, description = "URL of the new referral"), ("ETag" = String, description = "Its version"))),
-        (status = 409, description = "`not_closed`, `not_resumable` (entered in error) or `already_resumed`.", body = api_types::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`not_closed`, `not_resumable` (entered in error), `already_resumed`, or `already_anonymised` (the young person's data was erased: nothing to resume).", body = api_types::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/referrals/{id}/resume")]
@@ -47,6 +48,9 @@ pub async fn resume(
         let (old, y) = referrals::lock(conn, id, scope)?.ok_or_else(ApiError::not_found)?;
         if old.status != Status::Closed {
             return Err(ApiError::conflict("not_closed", MSG_NOT_CLOSED));
+        }
+        if y.anonymised_at.is_some() {
+            return Err(ApiError::conflict("already_anonymised", MSG_ANONYMISED));
         }
         if old.outcome == Some(Outcome::EnteredInError) {
             return Err(ApiError::conflict("not_resumable", MSG_IN_ERROR));

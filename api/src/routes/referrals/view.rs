@@ -105,7 +105,13 @@ pub fn referral(v: ReferralView, viewer: Viewer, now: DateTime<Utc>) -> ApiResul
         prescriber_structure,
         youth: Youth {
             id: v.youth_id.uuid(),
-            age: age_on(v.birth_date, today),
+            // An anonymised youth's birth date is a placeholder.
+            age: if v.anonymised_at.is_some() {
+                0
+            } else {
+                age_on(v.birth_date, today)
+            },
+            anonymised_at: v.anonymised_at,
             first_name: v.first_name,
             last_name: v.last_name,
             birth_date: v.birth_date,

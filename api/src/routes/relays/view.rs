@@ -56,6 +56,7 @@ pub fn relays(
             let youth = rv::shows_youth(reader).then(|| {
                 let contact = rv::shows_contact(reader, c.contact_via_prescriber_only);
                 RelayYouth {
+                    anonymised_at: c.anonymised_at,
                     first_name: c.first_name.clone(),
                     last_name: c.last_name.clone(),
                     birth_date: c.birth_date,
