@@ -49,4 +49,8 @@ pub struct RetentionRun {
     pub skipped: RetentionSkipped,
 }
 
-page_type!(RetentionRunPage, RetentionRun, "A page of retention runs, newest first.");
+page_type!(
+    RetentionRunPage,
+    RetentionRun,
+    "A page of retention runs, newest first."
+);

@@ -447,7 +447,11 @@ fn retention(val: &impl Fn(&str) -> Option<String>) -> Result<RetentionSettings,
     let months = at_least(
         1,
         "SAS_RETENTION_MONTHS",
-        parse(val, "SAS_RETENTION_MONTHS", Some(rule::DEFAULT_RETENTION_MONTHS))?,
+        parse(
+            val,
+            "SAS_RETENTION_MONTHS",
+            Some(rule::DEFAULT_RETENTION_MONTHS),
+        )?,
     )?;
     let access_log_months = parse(
         val,
@@ -521,13 +525,17 @@ mod tests {
             ("SAS_ACCESS_LOG_RETENTION_MONTHS", "18"),
         ])
         .expect("settings");
-        assert_eq!((s.retention.months, s.retention.access_log_months), (36, 18));
+        assert_eq!(
+            (s.retention.months, s.retention.access_log_months),
+            (36, 18)
+        );
         let err = settings(&[dev[0], dev[1], ("SAS_ACCESS_LOG_RETENTION_MONTHS", "6")])
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(
-            err.starts_with("SAS_ACCESS_LOG_RETENTION_MONTHS is invalid") && err.contains("at least 12"),
+            err.starts_with("SAS_ACCESS_LOG_RETENTION_MONTHS is invalid")
+                && err.contains("at least 12"),
             "{err}"
         );
         let err = settings(&[dev[0], dev[1], ("SAS_RETENTION_MONTHS", "0")]).err();

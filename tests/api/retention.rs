@@ -87,13 +87,28 @@ async fn the_job_anonymises_on_the_day_never_a_day_early_and_catches_up() {
     let admin = app.admin().await;
     // A: closed on 10 March 2026, 10:00 in Paris: due on 10 March 2028, Paris time.
     app.clock.set(at("2026-03-10T09:00:00Z"));
-    let a = refer(&app, &w.prescriber, &referral("Aline", "Un", "2004-05-01", "0611000001", None)).await;
+    let a = refer(
+        &app,
+        &w.prescriber,
+        &referral("Aline", "Un", "2004-05-01", "0611000001", None),
+    )
+    .await;
     close(&app, &w.counsellor, &id(&a), "moved_away").await;
     // B: still open (its last activity is as old): skipped, every day.
-    let b = refer(&app, &w.prescriber, &referral("Bruno", "Deux", "2004-05-02", "0611000002", None)).await;
+    let b = refer(
+        &app,
+        &w.prescriber,
+        &referral("Bruno", "Deux", "2004-05-02", "0611000002", None),
+    )
+    .await;
     // C: closed 3 days after A.
     app.clock.set(at("2026-03-13T09:00:00Z"));
-    let c = refer(&app, &w.prescriber, &referral("Chloé", "Trois", "2004-05-03", "0611000003", None)).await;
+    let c = refer(
+        &app,
+        &w.prescriber,
+        &referral("Chloé", "Trois", "2004-05-03", "0611000003", None),
+    )
+    .await;
     close(&app, &w.counsellor, &id(&c), "moved_away").await;
     let (ya, yb, yc) = (youth_of(&a), youth_of(&b), youth_of(&c));
 
@@ -101,7 +116,11 @@ async fn the_job_anonymises_on_the_day_never_a_day_early_and_catches_up() {
     app.clock.set(at("2028-03-09T22:59:59Z"));
     let r = run(&app);
     assert_eq!(r.anonymised, 0);
-    assert_eq!(skipped(&r, "not_due"), 2, "A a day early, C four days early");
+    assert_eq!(
+        skipped(&r, "not_due"),
+        2,
+        "A a day early, C four days early"
+    );
     assert_eq!(skipped(&r, "open_referral"), 1, "B");
     assert!(!anonymised(&app, &ya));
     // Midnight of the 10th in Paris: A.
@@ -135,7 +154,12 @@ async fn the_job_anonymises_on_the_day_never_a_day_early_and_catches_up() {
     );
     assert_eq!(items[1]["id"], again.id.to_string());
     let cursor = page["next_cursor"].as_str().unwrap();
-    let rest = get(&app, &admin, &format!("/api/v1/admin/retention-runs?cursor={cursor}")).await;
+    let rest = get(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/retention-runs?cursor={cursor}"),
+    )
+    .await;
     let rest = rest["items"].as_array().unwrap();
     assert_eq!(rest.len(), 2);
     assert_eq!(rest[1]["skipped"]["not_due"], 2);
@@ -158,7 +182,12 @@ async fn a_relay_in_progress_holds_a_closed_referral_back() {
     let app = spawn().await;
     let w = app.world().await;
     let (_, agent, service) = receiver(&app, "Mission locale", "ml@sas.test", json!({})).await;
-    let rid = diagnosed(&app, &w, &referral("Dora", "Quatre", "2004-05-04", "0611000004", None)).await;
+    let rid = diagnosed(
+        &app,
+        &w,
+        &referral("Dora", "Quatre", "2004-05-04", "0611000004", None),
+    )
+    .await;
     let relay = send(&app, &w.counsellor, &rid, &service).await;
     relay_ok(&app, &agent, &id(&relay), "accept", None).await;
     relay_ok(&app, &agent, &id(&relay), "start", None).await;
@@ -168,12 +197,21 @@ async fn a_relay_in_progress_holds_a_closed_referral_back() {
     let youth = youth_of(&r);
     app.clock.set(at("2029-01-01T09:00:00Z"));
     let report = run(&app);
-    assert_eq!((report.anonymised, skipped(&report, "relay_in_progress")), (0, 1));
+    assert_eq!(
+        (report.anonymised, skipped(&report, "relay_in_progress")),
+        (0, 1)
+    );
     assert!(!anonymised(&app, &youth));
     // Erasure is refused for the same reason.
     let admin = app.admin().await;
     let p = problem(
-        erase(&app, &admin, &youth, Some(json!({"reason": "Demande écrite"}))).await,
+        erase(
+            &app,
+            &admin,
+            &youth,
+            Some(json!({"reason": "Demande écrite"})),
+        )
+        .await,
         StatusCode::CONFLICT,
         "relay_in_progress",
     )
@@ -185,7 +223,12 @@ async fn a_relay_in_progress_holds_a_closed_referral_back() {
 async fn access_logs_are_purged_after_12_months_not_before() {
     let app = spawn().await;
     let w = app.world().await;
-    let r = refer(&app, &w.prescriber, &referral("Emma", "Cinq", "2004-05-05", "0611000005", None)).await;
+    let r = refer(
+        &app,
+        &w.prescriber,
+        &referral("Emma", "Cinq", "2004-05-05", "0611000005", None),
+    )
+    .await;
     let youth = youth_of(&r);
     let prescriber = app.user_id("p@sas.test").await;
     // The database floors the purge at its own 12 months: the clock is the wall clock here.
@@ -198,7 +241,7 @@ async fn access_logs_are_purged_after_12_months_not_before() {
         app.db()
             .batch_execute(&format!(
                 "INSERT INTO access_logs (occurred_at, actor_user_id, action, youth_id, route) \
-                 VALUES (now() - {age}, '{prescriber}', 'read', '{youth}', '{route}')"
+                 VALUES (now() - ({age}), '{prescriber}', 'read', '{youth}', '{route}')"
             ))
             .unwrap_or_else(|e| panic!("{e}"));
     }
@@ -215,18 +258,28 @@ async fn access_logs_are_purged_after_12_months_not_before() {
     assert_eq!(r18.access_logs_purged, 0, "18 months: none is that old");
     let r = run(&app);
     assert_eq!(r.access_logs_purged, 1, "only the log older than 12 months");
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM access_logs"), before - 1);
     assert_eq!(
-        count(&app, "SELECT count(*) AS n FROM access_logs WHERE route = 'old'"),
+        count(&app, "SELECT count(*) AS n FROM access_logs"),
+        before - 1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM access_logs WHERE route = 'old'"
+        ),
         0
     );
     assert_eq!(
-        count(&app, "SELECT count(*) AS n FROM access_logs WHERE route IN ('boundary', 'young')"),
+        count(
+            &app,
+            "SELECT count(*) AS n FROM access_logs WHERE route IN ('boundary', 'young')"
+        ),
         2
     );
     // Whatever the caller asks, the database keeps 12 months.
-    let n = sas_api::db::access_logs::purge_older_than(&mut app.db(), Utc::now() + Duration::days(1))
-        .unwrap();
+    let n =
+        sas_api::db::access_logs::purge_older_than(&mut app.db(), Utc::now() + Duration::days(1))
+            .unwrap();
     assert_eq!(n, 0);
 }
 
@@ -238,8 +291,16 @@ async fn all_stats(app: &TestApp, w: &World, agent: &str) -> Vec<(String, u16, S
         for (who, token, query) in [
             ("pilot", w.pilot.as_str(), String::new()),
             ("admin", w.admin.as_str(), format!("&territory={t}")),
-            ("counsellor", w.counsellor.as_str(), "&scope=territory".to_string()),
-            ("prescriber", w.prescriber.as_str(), "&scope=prescriber_structure".to_string()),
+            (
+                "counsellor",
+                w.counsellor.as_str(),
+                "&scope=territory".to_string(),
+            ),
+            (
+                "prescriber",
+                w.prescriber.as_str(),
+                "&scope=prescriber_structure".to_string(),
+            ),
             ("receiver", agent, "&scope=receiving_structure".to_string()),
         ] {
             for page in ["funnel", "indicators", "export"] {
@@ -301,7 +362,14 @@ async fn statistics_survive_anonymising_a_whole_territory() {
     relay_ok(&app, &agent, &id(&relay), "accept", None).await;
     relay_ok(&app, &agent, &id(&relay), "start", None).await;
     app.clock.set(at("2026-04-20T09:00:00Z"));
-    relay_ok(&app, &agent, &id(&relay), "complete", Some(json!({"outcome": "positive_exit"}))).await;
+    relay_ok(
+        &app,
+        &agent,
+        &id(&relay),
+        "complete",
+        Some(json!({"outcome": "positive_exit"})),
+    )
+    .await;
     if get(&app, &w.counsellor, &format!("/api/v1/referrals/{c}")).await["status"] != "closed" {
         close(&app, &w.counsellor, &c, "positive_exit").await;
     }
@@ -309,7 +377,11 @@ async fn statistics_survive_anonymising_a_whole_territory() {
     assert_eq!(take(&app, &w.counsellor, &d).await.status(), StatusCode::OK);
     close(&app, &w.counsellor, &d, "declined").await;
     let res = app
-        .post(&format!("/api/v1/referrals/{d}/resume"), &w.counsellor, &json!({}))
+        .post(
+            &format!("/api/v1/referrals/{d}/resume"),
+            &w.counsellor,
+            &json!({}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let d2 = id(&res.json::<Value>().await.unwrap());
@@ -332,7 +404,10 @@ async fn statistics_survive_anonymising_a_whole_territory() {
         close(&app, &w.counsellor, r, "moved_away").await;
     }
     assert_eq!(
-        count(&app, "SELECT count(*) AS n FROM referrals WHERE status <> 'closed'"),
+        count(
+            &app,
+            "SELECT count(*) AS n FROM referrals WHERE status <> 'closed'"
+        ),
         0
     );
     let before = all_stats(&app, &w, &agent).await;
@@ -357,11 +432,25 @@ async fn statistics_survive_anonymising_a_whole_territory() {
     };
     assert_eq!(youths.len(), 12);
     for y in &youths {
-        let res = erase(&app, &w.admin, y, Some(json!({"reason": "Demande d'effacement"}))).await;
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let res = erase(
+            &app,
+            &w.admin,
+            y,
+            Some(json!({"reason": "Demande d'effacement"})),
+        )
+        .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
     }
     assert_eq!(
-        count(&app, "SELECT count(*) AS n FROM youths WHERE anonymised_at IS NULL"),
+        count(
+            &app,
+            "SELECT count(*) AS n FROM youths WHERE anonymised_at IS NULL"
+        ),
         0
     );
     let after = all_stats(&app, &w, &agent).await;
@@ -380,7 +469,13 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
     // A minor with everything a youth can have: email, legal representative, a correction of
     // their contact, attempts with notes, a request to the prescriber and its answer, a
     // diagnostic, an exclusion, a refused relay, a second consent record, a closing reason.
-    let mut body = referral("Zéphyrine", "Quasimodo-Vétiver", "2010-02-17", "06 98 76 54 32", Some("2026-04-30"));
+    let mut body = referral(
+        "Zéphyrine",
+        "Quasimodo-Vétiver",
+        "2010-02-17",
+        "06 98 76 54 32",
+        Some("2026-04-30"),
+    );
     body["youth"]["email"] = json!("zephyrine.quasimodo@exemple.fr");
     body["youth"]["legal_representative"] = json!({
         "name": "Ophélie Quasimodo-Vétiver", "phone": "07 55 44 33 22",
@@ -433,7 +528,12 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
     let res = app
         .post(
             &format!("/api/v1/referrals/{rid}/contact-attempts"),
@@ -441,10 +541,19 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
             &json!({"channel": "sms", "outcome": "no_answer", "note": "Note-attempt-Basilic"}),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
     // The diagnostic with every text.
     let res = app
-        .req(Method::PUT, &format!("/api/v1/referrals/{rid}/diagnostic"), Some(&w.counsellor))
+        .req(
+            Method::PUT,
+            &format!("/api/v1/referrals/{rid}/diagnostic"),
+            Some(&w.counsellor),
+        )
         .header("if-match", "*")
         .json(&json!({
             "situation": {"housing": "tiers"},
@@ -455,7 +564,12 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
     let res = app
         .post(
             &format!("/api/v1/referrals/{rid}/matches/exclusions"),
@@ -465,7 +579,14 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
         .await;
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
     let relay = send(&app, &w.counsellor, &rid, &service).await;
-    relay_ok(&app, &agent, &id(&relay), "refuse", Some(json!({"reason": "other", "reason_text": "Refus-Hysope"}))).await;
+    relay_ok(
+        &app,
+        &agent,
+        &id(&relay),
+        "refuse",
+        Some(json!({"reason": "other", "reason_text": "Refus-Hysope"})),
+    )
+    .await;
     let res = app
         .post(
             &format!("/api/v1/referrals/{rid}/consent"),
@@ -474,14 +595,28 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
                     "method": "written", "agreed": ["sas_contact", "share_with_receiver"]}),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
     // A request to the prescriber, answered: on a second referral of the same person, reached
     // through the prescriber only.
-    let mut via = referral("Zéphyrine", "Quasimodo-Vétiver", "2010-02-17", "06 98 76 54 32", None);
+    let mut via = referral(
+        "Zéphyrine",
+        "Quasimodo-Vétiver",
+        "2010-02-17",
+        "06 98 76 54 32",
+        None,
+    );
     via["youth"]["legal_representative"] = body["youth"]["legal_representative"].clone();
     via["youth"]["contact_via_prescriber_only"] = json!(true);
     let rid2 = id(&refer(&app, &w.prescriber, &via).await);
-    assert_eq!(take(&app, &w.counsellor, &rid2).await.status(), StatusCode::OK);
+    assert_eq!(
+        take(&app, &w.counsellor, &rid2).await.status(),
+        StatusCode::OK
+    );
     let res = app
         .post(
             &format!("/api/v1/referrals/{rid2}/contact-attempts"),
@@ -489,7 +624,12 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
             &json!({"channel": "via_prescriber", "outcome": "no_answer", "request_message": "Demande-Iris"}),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
     let a: Value = res.json().await.unwrap();
     let res = app
         .post(
@@ -502,7 +642,11 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
         )
         .await;
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
-    let youth2 = sql_text(&app, &format!("SELECT youth_id::text AS v FROM referrals WHERE id = '{rid2}'")).unwrap();
+    let youth2 = sql_text(
+        &app,
+        &format!("SELECT youth_id::text AS v FROM referrals WHERE id = '{rid2}'"),
+    )
+    .unwrap();
     // An Idempotency-Key replay stores the response (the youth's data) too.
     let res = app
         .req(Method::POST, "/api/v1/referrals", Some(&w.prescriber))
@@ -520,11 +664,28 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
     // Before: the needles are there (the search below finds what it looks for).
     let found = search(&app, &secrets);
     assert!(found.iter().any(|(_, _, s)| s == "Quasimodo"), "{found:?}");
-    assert!(found.iter().any(|(t, _, _)| t == "consent_records"), "{found:?}");
-    assert!(found.iter().any(|(t, _, _)| t == "idempotency_keys"), "{found:?}");
+    assert!(
+        found.iter().any(|(t, _, _)| t == "consent_records"),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|(t, _, _)| t == "idempotency_keys"),
+        "{found:?}"
+    );
     for y in [&youth, &youth2, &youth3] {
-        let res = erase(&app, &w.admin, y, Some(json!({"reason": "Effacement sur demande"}))).await;
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let res = erase(
+            &app,
+            &w.admin,
+            y,
+            Some(json!({"reason": "Effacement sur demande"})),
+        )
+        .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
     }
     let left = search(&app, &secrets);
     assert!(left.is_empty(), "personal data left: {left:?}");
@@ -536,14 +697,26 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
     assert_eq!(r["youth"]["legal_representative"], Value::Null);
     assert_eq!(r["consent"]["informed_by"], "—");
     for (token, path) in [
-        (&w.counsellor, format!("/api/v1/referrals/{rid}/timeline")),
-        (&w.counsellor, format!("/api/v1/referrals/{rid}/contact-attempts")),
+        (&w.counsellor, format!("/api/v1/referrals/{rid}/events")),
+        (
+            &w.counsellor,
+            format!("/api/v1/referrals/{rid}/contact-attempts"),
+        ),
         (&w.counsellor, format!("/api/v1/referrals/{rid}/diagnostic")),
-        (&w.counsellor, format!("/api/v1/referrals/{rid}/diagnostic/versions")),
+        (
+            &w.counsellor,
+            format!("/api/v1/referrals/{rid}/diagnostic/versions"),
+        ),
         (&w.counsellor, format!("/api/v1/referrals/{rid}/consent")),
         (&w.counsellor, format!("/api/v1/referrals/{rid}/relays")),
-        (&w.counsellor, format!("/api/v1/referrals/{rid}/matches/exclusions")),
-        (&w.prescriber, format!("/api/v1/referrals/{rid2}/prescriber-requests")),
+        (
+            &w.counsellor,
+            format!("/api/v1/referrals/{rid}/matches/exclusions"),
+        ),
+        (
+            &w.prescriber,
+            format!("/api/v1/referrals/{rid2}/prescriber-requests"),
+        ),
         (&w.counsellor, "/api/v1/referrals".to_string()),
         (&w.counsellor, "/api/v1/referrals?status=closed".to_string()),
         (&w.counsellor, "/api/v1/referrals?q=Quasimodo".to_string()),
@@ -556,18 +729,36 @@ async fn nothing_personal_survives_anonymisation_in_any_table() {
         let text = res.text().await.unwrap();
         assert!(!text.contains("Quasimodo"), "{path}: {text}");
     }
-    let res = app.get(&format!("/api/v1/referrals/{rid}/matches"), &w.counsellor).await;
+    let res = app
+        .get(&format!("/api/v1/referrals/{rid}/matches"), &w.counsellor)
+        .await;
     assert_ne!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     // Nothing to resume once erased.
     let res = app
-        .post(&format!("/api/v1/referrals/{rid}/resume"), &w.counsellor, &json!({}))
+        .post(
+            &format!("/api/v1/referrals/{rid}/resume"),
+            &w.counsellor,
+            &json!({}),
+        )
         .await;
     problem(res, StatusCode::CONFLICT, "already_anonymised").await;
 }
 
 async fn close_with(app: &TestApp, token: &str, rid: &str) {
-    let res = transit(app, token, rid, json!({"to": "closed", "outcome": "moved_away", "reason": "Clôture-Kumquat"}), Some("*")).await;
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let res = transit(
+        app,
+        token,
+        rid,
+        json!({"to": "closed", "outcome": "moved_away", "reason": "Clôture-Kumquat"}),
+        Some("*"),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
 }
 
 /// Every (table, column, needle) of the public schema whose text holds a needle
@@ -595,7 +786,11 @@ fn search(app: &TestApp, needles: &[&str]) -> Vec<(String, String, String)> {
     )
     .load(&mut conn)
     .unwrap();
-    assert!(cols.len() > 100, "every column of every table: {}", cols.len());
+    assert!(
+        cols.len() > 100,
+        "every column of every table: {}",
+        cols.len()
+    );
     let mut found = Vec::new();
     for col in cols {
         let rows: Vec<V> = diesel::sql_query(format!(
@@ -623,12 +818,22 @@ async fn erasure_answers_each_refusal_and_is_audited() {
     let app = spawn().await;
     let w = app.world().await;
     let admin = app.admin().await;
-    let open = refer(&app, &w.prescriber, &referral("Félix", "Six", "2004-05-06", "0611000006", None)).await;
+    let open = refer(
+        &app,
+        &w.prescriber,
+        &referral("Félix", "Six", "2004-05-06", "0611000006", None),
+    )
+    .await;
     let youth = youth_of(&open);
     let body = Some(json!({"reason": "Demande reçue par courrier"}));
     // Not an administrator: 403; no token: 401.
     for token in [&w.counsellor, &w.prescriber, &w.pilot, &w.receiver] {
-        problem(erase(&app, token, &youth, body.clone()).await, StatusCode::FORBIDDEN, "forbidden").await;
+        problem(
+            erase(&app, token, &youth, body.clone()).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
     }
     let res = app
         .req(Method::POST, &format!("/api/v1/youths/{youth}/erase"), None)
@@ -639,25 +844,53 @@ async fn erasure_answers_each_refusal_and_is_audited() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // No reason, a blank one, an empty body: 422 reason_required; too long: too_long.
     for b in [Some(json!({})), Some(json!({"reason": "   "})), None] {
-        let p = problem(erase(&app, &admin, &youth, b).await, StatusCode::UNPROCESSABLE_ENTITY, "reason_required").await;
-        assert_eq!(field_codes(&p), [("reason".to_string(), "required".to_string())]);
+        let p = problem(
+            erase(&app, &admin, &youth, b).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reason_required",
+        )
+        .await;
+        assert_eq!(
+            field_codes(&p),
+            [("reason".to_string(), "required".to_string())]
+        );
     }
     let p = problem(
-        erase(&app, &admin, &youth, Some(json!({"reason": "x".repeat(501)}))).await,
+        erase(
+            &app,
+            &admin,
+            &youth,
+            Some(json!({"reason": "x".repeat(501)})),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
     .await;
-    assert_eq!(field_codes(&p), [("reason".to_string(), "too_long".to_string())]);
+    assert_eq!(
+        field_codes(&p),
+        [("reason".to_string(), "too_long".to_string())]
+    );
     // Unknown youth: 404.
     problem(
-        erase(&app, &admin, &uuid::Uuid::new_v4().to_string(), body.clone()).await,
+        erase(
+            &app,
+            &admin,
+            &uuid::Uuid::new_v4().to_string(),
+            body.clone(),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
     .await;
     // An open referral: close it first.
-    let p = problem(erase(&app, &admin, &youth, body.clone()).await, StatusCode::CONFLICT, "referral_open").await;
+    let p = problem(
+        erase(&app, &admin, &youth, body.clone()).await,
+        StatusCode::CONFLICT,
+        "referral_open",
+    )
+    .await;
     assert!(p["detail"].as_str().unwrap().contains("close it first"));
     assert!(!anonymised(&app, &youth));
     close(&app, &w.counsellor, &id(&open), "moved_away").await;
@@ -666,20 +899,36 @@ async fn erasure_answers_each_refusal_and_is_audited() {
     let status = res.status();
     let v: Value = res.json().await.unwrap();
     assert_eq!(status, StatusCode::OK, "{v}");
-    assert_eq!(v, json!({"youth_id": youth, "anonymised_at": "2026-03-02T09:00:00Z", "referrals": 1}));
+    assert_eq!(
+        v,
+        json!({"youth_id": youth, "anonymised_at": "2026-03-02T09:00:00Z", "referrals": 1})
+    );
     assert!(anonymised(&app, &youth));
-    let audit = get(&app, &admin, &format!("/api/v1/admin-audit?target_id={youth}")).await;
+    let audit = get(
+        &app,
+        &admin,
+        &format!("/api/v1/admin-audit?target_id={youth}"),
+    )
+    .await;
     let e = &audit["items"][0];
     assert_eq!(e["action"], "youth.erase");
     assert_eq!(e["target"], json!({"type": "youth", "id": youth}));
     assert_eq!(e["reason"], "Demande reçue par courrier");
-    assert_eq!(e["changes"], json!({"anonymised_at": {"to": "2026-03-02T09:00:00Z"}}));
+    assert_eq!(
+        e["changes"],
+        json!({"anonymised_at": {"to": "2026-03-02T09:00:00Z"}})
+    );
     assert_eq!(
         count(&app, &format!("SELECT count(*) AS n FROM access_logs WHERE action = 'anonymise' AND youth_id = '{youth}'")),
         1
     );
     // Twice: already anonymised; the job leaves it too.
-    problem(erase(&app, &admin, &youth, body.clone()).await, StatusCode::CONFLICT, "already_anonymised").await;
+    problem(
+        erase(&app, &admin, &youth, body.clone()).await,
+        StatusCode::CONFLICT,
+        "already_anonymised",
+    )
+    .await;
     app.clock.set(at("2030-01-01T00:00:00Z"));
     assert_eq!(run(&app).anonymised, 0);
     // The documented statuses are in the OpenAPI document.
@@ -695,10 +944,18 @@ async fn a_failed_erasure_leaves_nothing_half_anonymised() {
     let app = spawn().await;
     let w = app.world().await;
     let admin = app.admin().await;
-    let r = refer(&app, &w.prescriber, &referral("Gilles", "Sept", "2004-05-07", "0611000007", None)).await;
+    let r = refer(
+        &app,
+        &w.prescriber,
+        &referral("Gilles", "Sept", "2004-05-07", "0611000007", None),
+    )
+    .await;
     let rid = id(&r);
     let youth = youth_of(&r);
-    assert_eq!(take(&app, &w.counsellor, &rid).await.status(), StatusCode::OK);
+    assert_eq!(
+        take(&app, &w.counsellor, &rid).await.status(),
+        StatusCode::OK
+    );
     let res = app
         .post(
             &format!("/api/v1/referrals/{rid}/contact-attempts"),
@@ -716,7 +973,13 @@ async fn a_failed_erasure_leaves_nothing_half_anonymised() {
          CREATE TRIGGER inject BEFORE INSERT ON admin_audit FOR EACH ROW EXECUTE FUNCTION fail_now()",
     )
     .unwrap();
-    let res = erase(&app, &admin, &youth, Some(json!({"reason": "Demande écrite"}))).await;
+    let res = erase(
+        &app,
+        &admin,
+        &youth,
+        Some(json!({"reason": "Demande écrite"})),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(!anonymised(&app, &youth));
     assert_eq!(
@@ -727,14 +990,36 @@ async fn a_failed_erasure_leaves_nothing_half_anonymised() {
         count(&app, &format!("SELECT count(*) AS n FROM contact_attempts WHERE referral_id = '{rid}' AND note = 'Rappeler lundi'")),
         1
     );
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM consent_records WHERE informed_by = '—'"), 0);
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM event_notes WHERE blanked_at IS NOT NULL"), 0);
     assert_eq!(
-        count(&app, &format!("SELECT count(*) AS n FROM access_logs WHERE action = 'anonymise'")),
+        count(
+            &app,
+            "SELECT count(*) AS n FROM consent_records WHERE informed_by = '—'"
+        ),
         0
     );
-    conn.batch_execute("DROP TRIGGER inject ON admin_audit").unwrap();
-    let res = erase(&app, &admin, &youth, Some(json!({"reason": "Demande écrite"}))).await;
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM event_notes WHERE blanked_at IS NOT NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT count(*) AS n FROM access_logs WHERE action = 'anonymise'")
+        ),
+        0
+    );
+    conn.batch_execute("DROP TRIGGER inject ON admin_audit")
+        .unwrap();
+    let res = erase(
+        &app,
+        &admin,
+        &youth,
+        Some(json!({"reason": "Demande écrite"})),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(anonymised(&app, &youth));
     let _ = act;

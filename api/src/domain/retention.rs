@@ -183,10 +183,16 @@ mod tests {
             due_on(at("2026-03-14T23:30:00Z"), Paris, 24),
             day(2028, 3, 15)
         );
-        assert_eq!(due_on(at("2026-03-14T23:30:00Z"), UTC, 24), day(2028, 3, 14));
+        assert_eq!(
+            due_on(at("2026-03-14T23:30:00Z"), UTC, 24),
+            day(2028, 3, 14)
+        );
         // The 31st of a shorter month: its last day; 29 February: the 28th.
         assert_eq!(due_on(at("2026-08-31T12:00:00Z"), UTC, 6), day(2027, 2, 28));
-        assert_eq!(due_on(at("2028-02-29T12:00:00Z"), UTC, 12), day(2029, 2, 28));
+        assert_eq!(
+            due_on(at("2028-02-29T12:00:00Z"), UTC, 12),
+            day(2029, 2, 28)
+        );
         assert_eq!(due_on(at("2026-01-10T12:00:00Z"), UTC, 1), day(2026, 2, 10));
     }
 
@@ -233,7 +239,11 @@ mod tests {
                         .earliest()
                         .unwrap()
                         .with_timezone(&Utc);
-                    let expected = if offset >= 0 { Ok(()) } else { Err(Skip::NotDue) };
+                    let expected = if offset >= 0 {
+                        Ok(())
+                    } else {
+                        Err(Skip::NotDue)
+                    };
                     assert_eq!(decide(&h, now, 24), expected, "{tz} {d} {hh}:{mm}");
                     // The database's cut never leaves out a youth the rule finds due.
                     if offset >= 0 {
@@ -247,7 +257,12 @@ mod tests {
     #[test]
     fn the_cut_keeps_every_due_youth_at_month_ends() {
         for months in [1u32, 6, 12, 24] {
-            for last_day in [day(2026, 1, 31), day(2026, 8, 31), day(2027, 12, 31), day(2027, 2, 28)] {
+            for last_day in [
+                day(2026, 1, 31),
+                day(2026, 8, 31),
+                day(2027, 12, 31),
+                day(2027, 2, 28),
+            ] {
                 for tz in [Noumea, Paris, UTC, chrono_tz::Pacific::Honolulu] {
                     let last = tz
                         .from_local_datetime(&last_day.and_hms_opt(23, 59, 0).unwrap())
@@ -270,7 +285,10 @@ mod tests {
                         decide(&h, now - Duration::seconds(1), months),
                         Err(Skip::NotDue)
                     );
-                    assert!(last < candidate_cutoff(now, months), "{tz} {last_day} {months}");
+                    assert!(
+                        last < candidate_cutoff(now, months),
+                        "{tz} {last_day} {months}"
+                    );
                 }
             }
         }
@@ -281,7 +299,10 @@ mod tests {
         let h = closed("2026-03-15T10:00:00Z", UTC);
         assert_eq!(decide(&h, at("2026-09-14T23:59:59Z"), 6), Err(Skip::NotDue));
         assert_eq!(decide(&h, at("2026-09-15T00:00:00Z"), 6), Ok(()));
-        assert_eq!(decide(&h, at("2029-03-14T12:00:00Z"), 36), Err(Skip::NotDue));
+        assert_eq!(
+            decide(&h, at("2029-03-14T12:00:00Z"), 36),
+            Err(Skip::NotDue)
+        );
         assert_eq!(decide(&h, at("2029-03-15T00:00:00Z"), 36), Ok(()));
     }
 
@@ -327,7 +348,10 @@ mod tests {
     fn erasure_ignores_the_delay() {
         let h = closed("2026-03-15T10:00:00Z", Paris);
         assert_eq!(may_erase(&h), Ok(()));
-        assert_eq!(decide(&h, at("2026-03-16T10:00:00Z"), 24), Err(Skip::NotDue));
+        assert_eq!(
+            decide(&h, at("2026-03-16T10:00:00Z"), 24),
+            Err(Skip::NotDue)
+        );
     }
 
     #[test]

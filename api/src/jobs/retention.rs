@@ -89,8 +89,10 @@ pub fn run(
             break;
         }
     }
-    report.access_logs_purged =
-        access_logs::purge_older_than(conn, rule::access_log_cutoff(now, settings.access_log_months))?;
+    report.access_logs_purged = access_logs::purge_older_than(
+        conn,
+        rule::access_log_cutoff(now, settings.access_log_months),
+    )?;
     privacy::update_run(
         conn,
         report.id,

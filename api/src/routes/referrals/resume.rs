@@ -14,7 +14,8 @@ use crate::ids::{ReferralId, UserId};
 use crate::routes::support::created;
 use crate::state::AppState;
 
-const MSG_ANONYMISED: &str = "The young person's data was anonymised: this journey cannot be resumed.";
+const MSG_ANONYMISED: &str =
+    "The young person's data was anonymised: this journey cannot be resumed.";
 const MSG_NOT_CLOSED: &str = "Only a closed journey is resumed; this referral is still open.";
 const MSG_IN_ERROR: &str = "A referral entered in error is not a journey to resume.";
 const MSG_ALREADY: &str = "This journey has already been resumed.";

@@ -85,8 +85,7 @@ pub async fn erase(
 /// A missing or blank reason is `reason_required` (the field error stays in `errors`).
 fn reason_required(mut e: ApiError) -> ApiError {
     if e.status == StatusCode::UNPROCESSABLE_ENTITY
-        && e
-            .errors
+        && e.errors
             .iter()
             .any(|f| f.field == "reason" && f.code == "required")
     {
