@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::referrals::{count, get, id, refer, referral, take, transit};
-use crate::relays::{act, diagnosed, ok as relay_ok, receiver, send};
+use crate::relays::{diagnosed, ok as relay_ok, receiver, send};
 use crate::support::*;
 use sas_api::config::RetentionSettings;
 use sas_api::jobs::retention::{self, RunReport};
@@ -1007,7 +1007,7 @@ async fn a_failed_erasure_leaves_nothing_half_anonymised() {
     assert_eq!(
         count(
             &app,
-            &format!("SELECT count(*) AS n FROM access_logs WHERE action = 'anonymise'")
+            "SELECT count(*) AS n FROM access_logs WHERE action = 'anonymise'"
         ),
         0
     );
@@ -1022,5 +1022,4 @@ async fn a_failed_erasure_leaves_nothing_half_anonymised() {
     .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(anonymised(&app, &youth));
-    let _ = act;
 }
