@@ -1023,3 +1023,58 @@ async fn a_failed_erasure_leaves_nothing_half_anonymised() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(anonymised(&app, &youth));
 }
+
+#[actix_web::test]
+async fn the_consent_history_stays_append_only_but_for_its_one_blanking_path() {
+    let app = spawn().await;
+    let w = app.world().await;
+    let r = refer(
+        &app,
+        &w.prescriber,
+        &referral("Hugo", "Huit", "2004-05-08", "0611000008", None),
+    )
+    .await;
+    let rid = id(&r);
+    let mut conn = app.db();
+    // A plain UPDATE or DELETE: refused, even with the flag set by hand, for anything but
+    // informed_by set to the placeholder.
+    for q in [
+        format!("UPDATE consent_records SET informed_by = '—' WHERE referral_id = '{rid}'"),
+        format!("DELETE FROM consent_records WHERE referral_id = '{rid}'"),
+        format!(
+            "BEGIN; SET LOCAL sas.blanking_consent = 'on'; \
+             UPDATE consent_records SET informed_by = '—', method = 'written' WHERE referral_id = '{rid}'"
+        ),
+        format!(
+            "BEGIN; SET LOCAL sas.blanking_consent = 'on'; \
+             UPDATE consent_records SET informed_by = 'Quelqu''un' WHERE referral_id = '{rid}'"
+        ),
+    ] {
+        let e = conn.batch_execute(&q).expect_err(&q);
+        assert!(e.to_string().contains("append-only"), "{q}: {e}");
+        let _ = conn.batch_execute("ROLLBACK");
+    }
+    // The function blanks informed_by, nothing else.
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let n = diesel::sql_query(format!(
+        "SELECT sas_blank_consent_informed_by(ARRAY['{rid}']::uuid[]) AS n"
+    ))
+    .get_result::<N>(&mut conn)
+    .unwrap();
+    assert_eq!(n.n, 1);
+    assert_eq!(
+        sql_text(
+            &app,
+            &format!(
+                "SELECT informed_by || ' ' || method || ' ' || array_to_string(agreed, ',') AS v \
+                 FROM consent_records WHERE referral_id = '{rid}'"
+            )
+        )
+        .as_deref(),
+        Some("— oral sas_contact,share_with_receiver")
+    );
+}
