@@ -1078,3 +1078,49 @@ async fn the_consent_history_stays_append_only_but_for_its_one_blanking_path() {
         Some("— oral sas_contact,share_with_receiver")
     );
 }
+
+#[actix_web::test]
+async fn a_backlog_is_swept_batch_after_batch_in_one_run() {
+    let app = spawn().await;
+    let w = app.world().await;
+    let mut youths = Vec::new();
+    for n in 0..7u32 {
+        let r = refer(
+            &app,
+            &w.prescriber,
+            &referral(
+                &format!("Lot{n}"),
+                "Neuf",
+                "2004-05-09",
+                &format!("06120000{n:02}"),
+                None,
+            ),
+        )
+        .await;
+        if n != 3 {
+            close(&app, &w.counsellor, &id(&r), "moved_away").await;
+        }
+        youths.push(youth_of(&r));
+    }
+    app.clock.set(at("2031-01-01T09:00:00Z"));
+    // Batches of 2: four reads, every due youth anonymised, the open one skipped once.
+    let r = retention::run_in_batches(&mut app.db(), &app.clock, SETTINGS, 2).unwrap();
+    assert_eq!((r.anonymised, skipped(&r, "open_referral")), (6, 1));
+    for (n, y) in youths.iter().enumerate() {
+        assert_eq!(anonymised(&app, y), n != 3, "youth {n}");
+    }
+    assert_eq!(
+        sql_text(
+            &app,
+            &format!(
+                "SELECT anonymised || ' ' || (skipped->>'open_referral') || ' ' || (finished_at IS NOT NULL) AS v \
+                 FROM retention_runs WHERE id = '{}'",
+                r.id
+            )
+        )
+        .as_deref(),
+        Some("6 1 true")
+    );
+    let again = retention::run_in_batches(&mut app.db(), &app.clock, SETTINGS, 2).unwrap();
+    assert_eq!((again.anonymised, skipped(&again, "open_referral")), (0, 1));
+}

@@ -138,7 +138,7 @@ pub fn check_settings(retention_months: u32, access_log_months: u32) -> Result<(
     }
     if access_log_months < MIN_ACCESS_LOG_RETENTION_MONTHS {
         return Err(format!(
-            "SAS_ACCESS_LOG_RETENTION_MONTHS={access_log_months}: access logs are kept at least \
+            "{access_log_months} months is too short: access logs are kept at least \
              {MIN_ACCESS_LOG_RETENTION_MONTHS} months (DOMAIN.md; the database never purges \
              younger ones)"
         ));

@@ -43,6 +43,16 @@ pub fn run(
     clock: &dyn Clock,
     settings: RetentionSettings,
 ) -> Result<RunReport, JobError> {
+    run_in_batches(conn, clock, settings, BATCH)
+}
+
+/// [`run`], reading `batch` candidates at a time (tests cross batch boundaries with a small one).
+pub fn run_in_batches(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+    settings: RetentionSettings,
+    batch_size: i64,
+) -> Result<RunReport, JobError> {
     let now = clock.now();
     let months = settings.months;
     let mut report = RunReport {
@@ -53,7 +63,7 @@ pub fn run(
     let cutoff = rule::candidate_cutoff(now, months);
     let mut after = None;
     loop {
-        let batch = privacy::candidates(conn, cutoff, after, BATCH)?;
+        let batch = privacy::candidates(conn, cutoff, after, batch_size)?;
         let Some(last) = batch.last() else { break };
         after = Some(last.youth);
         for c in &batch {
@@ -85,7 +95,7 @@ pub fn run(
             &skipped_json(&report.skipped),
             None,
         )?;
-        if (batch.len() as i64) < BATCH {
+        if (batch.len() as i64) < batch_size {
             break;
         }
     }
