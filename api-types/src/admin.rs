@@ -354,7 +354,8 @@ pub struct AdminAuditEntry {
     /// `user.create`, `user.update`, `user.deactivate`, `user.reactivate`,
     /// `api_client.create`, `api_client.revoke`, `territory.create`, `territory.update`,
     /// `structure.create`, `structure.replace`, `referral.read` (an administrator's read, with
-    /// its reason), `youth.export` (the right of access).
+    /// its reason), `referral.transition` (an administrator's `entered_in_error`, with its
+    /// reason), `youth.export` (the right of access).
     pub action: String,
     pub target: AuditTarget,
     /// What changed: `{field: {"from": …, "to": …}}` (creations: `to` only). Passwords and

@@ -769,6 +769,58 @@ async fn an_administrator_reads_a_referral_only_with_a_reason_logged_and_audited
 }
 
 #[actix_web::test]
+async fn an_administrators_entered_in_error_needs_its_reason_and_is_audited() {
+    let app = spawn().await;
+    let w = app.world().await;
+    let r = refer(&app, &w.prescriber, &youth_body("Léa")).await;
+    let rid = id(&r);
+    let res = transit(
+        &app,
+        &w.admin,
+        &rid,
+        json!({"to": "closed", "outcome": "entered_in_error"}),
+        Some("*"),
+    )
+    .await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert!(!body.to_string().contains("Martin"), "{body}");
+    let res = transit(
+        &app,
+        &w.admin,
+        &rid,
+        json!({"to": "closed", "outcome": "entered_in_error", "reason": "Saisi deux fois"}),
+        Some("*"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let audit = get(
+        &app,
+        &w.admin,
+        &format!("/api/v1/admin-audit?target_type=referral&target_id={rid}"),
+    )
+    .await;
+    let items = audit["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{audit}");
+    assert_eq!(items[0]["action"], "referral.transition");
+    assert_eq!(items[0]["reason"], "Saisi deux fois");
+    assert_eq!(items[0]["changes"]["outcome"]["to"], "entered_in_error");
+    assert_eq!(
+        items[0]["changes"]["status"],
+        json!({"from": "submitted", "to": "closed"})
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) AS n FROM access_logs WHERE referral_id = '{rid}' \
+                 AND action = 'update' AND reason = 'Saisi deux fois'"
+            )
+        ),
+        1
+    );
+}
+
+#[actix_web::test]
 async fn an_administrator_without_a_reason_gets_no_youth_data_from_any_route() {
     let app = spawn().await;
     let w = app.world().await;
