@@ -338,7 +338,7 @@ pub struct AuditActor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
 pub struct AuditTarget {
-    /// `user`, `api_client`, `territory`, `structure` or `import`.
+    /// `user`, `api_client`, `territory`, `structure`, `import`, `job`, `youth` or `referral`.
     #[serde(rename = "type")]
     pub type_: String,
     pub id: Uuid,
@@ -353,7 +353,9 @@ pub struct AdminAuditEntry {
     pub actor: AuditActor,
     /// `user.create`, `user.update`, `user.deactivate`, `user.reactivate`,
     /// `api_client.create`, `api_client.revoke`, `territory.create`, `territory.update`,
-    /// `structure.create`, `structure.replace`.
+    /// `structure.create`, `structure.replace`, `referral.read` (an administrator's read, with
+    /// its reason), `referral.transition` (an administrator's `entered_in_error`, with its
+    /// reason), `youth.export` (the right of access).
     pub action: String,
     pub target: AuditTarget,
     /// What changed: `{field: {"from": …, "to": …}}` (creations: `to` only). Passwords and

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod auth;
 mod codes;
+pub mod export;
 pub mod matching;
 pub mod ops;
 pub mod orient;
@@ -22,6 +23,7 @@ pub mod stats;
 
 pub use admin::*;
 pub use auth::*;
+pub use export::*;
 pub use matching::*;
 pub use ops::*;
 pub use orient::*;

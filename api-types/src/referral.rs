@@ -109,7 +109,8 @@ code_enum! {
         StatusChanged = "status_changed",
         /// Another counsellor of the team took it over.
         Assigned = "assigned",
-        /// Its prescriber corrected it (`code`-free: the fields changed, never their values).
+        /// Its prescriber corrected it, or a counsellor corrected the young person's identity
+        /// (`fields`: which fields changed, never their old or new values).
         Corrected = "corrected",
         /// A new consent record was appended.
         ConsentRecorded = "consent_recorded",
@@ -265,6 +266,40 @@ pub struct ReferralUpdate {
     pub exit_date: Option<NaiveDate>,
     #[serde(default)]
     pub needs: Option<Vec<String>>,
+}
+
+/// A counsellor's correction of the young person's identity (`PATCH /referrals/{id}/youth`,
+/// `If-Match`): the right of rectification. Absent fields are kept; `legal_representative:
+/// null` removes it. Contact details are corrected at `PATCH /referrals/{id}/youth-contact`.
+/// The event `corrected` names the fields changed, never their old or new values.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "full", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct YouthCorrection {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 100))]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full", schema(min_length = 1, max_length = 100))]
+    pub last_name: Option<String>,
+    /// 15 to 29 years old on the day of the referral.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<NaiveDate>,
+    /// Required for a minor (on the day of the referral); `null` removes it.
+    #[serde(
+        default,
+        deserialize_with = "present_rep",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "full", schema(value_type = Option<LegalRepresentative>, nullable = true))]
+    pub legal_representative: Option<Option<LegalRepresentative>>,
+}
+
+/// `Some(None)` for an explicit `null`, `None` when absent.
+fn present_rep<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<LegalRepresentative>>, D::Error> {
+    Option::<LegalRepresentative>::deserialize(d).map(Some)
 }
 
 /// The young person as shown with a referral.

@@ -35,6 +35,7 @@ use utoipa::OpenApi;
         (name = "services", description = "The offer: a receiving structure's services, and their publication."),
         (name = "offer", description = "The published offer, for anyone: search and the data·inclusion export."),
         (name = "stats", description = "Steering: the funnel and the indicators of a territory, aggregated and suppressed under 5 (docs/STEERING.md)."),
+        (name = "privacy", description = "The young people's rights: the right of access (an export of everything SAS holds about one of them), with a reason each time."),
         (name = "health", description = "Probes."),
     )
 )]

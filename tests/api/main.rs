@@ -8,6 +8,7 @@ mod jobs;
 mod logging;
 mod mail;
 mod openapi;
+mod privacy;
 mod reference;
 mod referrals;
 mod relays;

@@ -192,6 +192,29 @@ impl Journal {
         Ok(())
     }
 
+    /// Logs an access to a youth's data as a whole, about no one referral (the right of
+    /// access's export): one row, `referral_id` NULL.
+    pub fn access_youth(
+        &self,
+        conn: &mut PgConnection,
+        action: AccessAction,
+        youth: YouthId,
+        reason: Option<&str>,
+    ) -> QueryResult<()> {
+        if self.who == Who::System {
+            return Ok(());
+        }
+        let mut q = Sql::default();
+        let values = self.log_values(&mut q, action, reason);
+        let y = q.uuid(youth);
+        q.push(&format!(
+            "INSERT INTO access_logs ({}) VALUES ({values}, {y}, NULL)",
+            Self::LOG_COLUMNS
+        ));
+        q.execute(conn)?;
+        Ok(())
+    }
+
     /// A CTE (`logged AS (…)`) that logs one access per row of the CTE `source` (which has
     /// `youth_id` and `id` columns), so a read and its log are one statement.
     pub fn access_cte(&self, q: &mut Sql, action: AccessAction, source: &str) -> String {

@@ -16,6 +16,7 @@ pub mod consent;
 pub mod cursor;
 pub mod diagnostics;
 pub mod events;
+pub mod export;
 pub mod idempotency;
 pub mod imports;
 pub mod jobs;

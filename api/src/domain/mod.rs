@@ -5,6 +5,7 @@ pub mod directory;
 pub mod jobs;
 pub mod notifications;
 pub mod password_links;
+pub mod personal_data;
 pub mod referral;
 pub mod relay;
 pub mod retention;

@@ -423,6 +423,39 @@ pub fn check_dates(
     errs.0
 }
 
+/// The rules of a counsellor's correction of a youth already referred (rectification): the
+/// creation's age rule and a minor's legal representative, counted on the day of the
+/// referral (`referred_on`, the territory's calendar), and a legal representative informed
+/// no later than `today`. Fields are named without prefix (the correction's body is the
+/// youth itself).
+pub fn check_correction(
+    y: &ValidYouth,
+    referred_on: NaiveDate,
+    today: NaiveDate,
+) -> Vec<FieldError> {
+    const INFORMED_ON: &str = "youth.legal_representative.informed_on";
+    let mut errs: Vec<FieldError> = check_dates(y, None, referred_on)
+        .into_iter()
+        // Informed after the referral is fine; only the future is refused (below).
+        .filter(|e| !(e.field == INFORMED_ON && e.code == "in_future"))
+        .map(|mut e| {
+            e.field = e.field.trim_start_matches("youth.").to_string();
+            e
+        })
+        .collect();
+    let minor = date_in_range(y.birth_date) && age_on(y.birth_date, referred_on) < ADULT_AGE;
+    if let Some(d) = y.legal_rep.as_ref().and_then(|r| r.informed_on) {
+        if minor && date_in_range(d) && d > today {
+            errs.push(FieldError::new(
+                "legal_representative.informed_on",
+                "in_future",
+                "The legal representative cannot have been informed in the future.",
+            ));
+        }
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -692,6 +725,68 @@ mod tests {
         assert_eq!(
             codes(&check_dates(&y, Some(d("2028-01-01")), today)),
             [("exit_date", "exit_date_out_of_range")]
+        );
+    }
+
+    #[test]
+    fn a_correction_counts_age_on_the_day_of_the_referral() {
+        let referred = d("2026-03-02");
+        let today = d("2027-06-01");
+        let mut y = parse_youth(input().youth).expect("valid");
+        let codes = |errs: Vec<FieldError>| -> Vec<(String, String)> {
+            errs.into_iter().map(|e| (e.field, e.code)).collect()
+        };
+        // 29 on the day of the referral, 30 today: still correct.
+        y.birth_date = d("1996-06-01");
+        assert!(check_correction(&y, referred, today).is_empty());
+        // 30 on the day of the referral: the creation rule refuses it.
+        y.birth_date = d("1996-03-01");
+        assert_eq!(
+            codes(check_correction(&y, referred, today)),
+            vec![("birth_date".to_string(), "age_out_of_range".to_string())]
+        );
+        // A minor on the day of the referral needs a legal representative…
+        y.birth_date = d("2010-01-01");
+        y.legal_rep = None;
+        assert_eq!(
+            codes(check_correction(&y, referred, today)),
+            vec![(
+                "legal_representative".to_string(),
+                "legal_representative_required".to_string()
+            )]
+        );
+        // …reachable, informed: after the referral is fine, in the future is not.
+        y.legal_rep = Some(LegalRepresentative {
+            name: "Mme Martin".into(),
+            phone: None,
+            email: None,
+            informed_on: Some(d("2027-01-10")),
+        });
+        assert_eq!(
+            codes(check_correction(&y, referred, today)),
+            vec![(
+                "legal_representative.phone".to_string(),
+                "no_contact".to_string()
+            )]
+        );
+        let rep = y.legal_rep.as_mut().expect("rep");
+        rep.email = Some("mme.martin@example.org".into());
+        assert!(check_correction(&y, referred, today).is_empty());
+        y.legal_rep.as_mut().expect("rep").informed_on = Some(d("2027-06-02"));
+        assert_eq!(
+            codes(check_correction(&y, referred, today)),
+            vec![(
+                "legal_representative.informed_on".to_string(),
+                "in_future".to_string()
+            )]
+        );
+        y.legal_rep.as_mut().expect("rep").informed_on = None;
+        assert_eq!(
+            codes(check_correction(&y, referred, today)),
+            vec![(
+                "legal_representative.informed_on".to_string(),
+                "required".to_string()
+            )]
         );
     }
 }

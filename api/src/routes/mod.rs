@@ -98,6 +98,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(referrals::match_exclusion_create::create_match_exclusion)
         .service(referrals::match_exclusion_delete::delete_match_exclusion)
         .service(referrals::youth_contact::youth_contact)
+        .service(referrals::youth_correct::correct_youth)
         .service(referrals::transfer::transfer)
         .service(referrals::resume::resume)
         .service(referrals::request_list::list_requests)
@@ -118,7 +119,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(stats::indicators::get_indicators)
         .service(stats::export::get_export)
         .service(stats::targets_get::get_targets)
-        .service(stats::targets_put::put_targets);
+        .service(stats::targets_put::put_targets)
+        .service(youths::export::export);
 }
 
 /// Health probes, outside the versioned API.

@@ -164,10 +164,17 @@ async fn only_prescribers_refer_and_only_staff_in_scope_read() {
             "forbidden",
         )
         .await;
+        // An administrator reads one referral only with a reason (issue 15:
+        // tests/api/privacy.rs); receivers and pilots never.
+        let (status, code) = if token == &w.admin {
+            (StatusCode::UNPROCESSABLE_ENTITY, "reason_required")
+        } else {
+            (StatusCode::FORBIDDEN, "forbidden")
+        };
         problem(
             app.get(&format!("/api/v1/referrals/{id}"), token).await,
-            StatusCode::FORBIDDEN,
-            "forbidden",
+            status,
+            code,
         )
         .await;
     }

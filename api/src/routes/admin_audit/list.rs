@@ -18,7 +18,7 @@ pub struct AuditQuery {
     pub actor_id: Option<Uuid>,
     /// One action, such as `user.update`.
     pub action: Option<String>,
-    /// `user`, `api_client`, `territory`, `structure` or `import`.
+    /// `user`, `api_client`, `territory`, `structure`, `import`, `job`, `youth` or `referral`.
     pub target_type: Option<String>,
     /// Actions on this resource.
     pub target_id: Option<Uuid>,

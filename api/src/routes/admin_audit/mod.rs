@@ -37,6 +37,29 @@ pub fn check_reason(raw: &str, errs: &mut FieldErrors) -> String {
     }
 }
 
+const MSG_READ_REASON: &str =
+    "Say why you read this young person's data: pass `reason` (1 to 500 characters).";
+
+/// The `reason` query parameter of an administrator's read of personal data (a referral, an
+/// export): 422 `reason_required` when absent or blank, `too_long` past 500 characters.
+pub fn read_reason(raw: Option<&str>) -> ApiResult<String> {
+    use crate::domain::personal_data::{reason, ReasonRefusal};
+    match reason(raw) {
+        Ok(r) => Ok(r),
+        Err(ReasonRefusal::Missing) => {
+            let mut e = ApiError::field("reason", "reason_required", MSG_READ_REASON);
+            e.code = "reason_required";
+            e.detail = MSG_READ_REASON.to_string();
+            Err(e)
+        }
+        Err(ReasonRefusal::TooLong) => Err(ApiError::field(
+            "reason",
+            "too_long",
+            "At most 500 characters.",
+        )),
+    }
+}
+
 /// The body of an action without other fields (deactivate, reactivate, revoke): an empty body
 /// is a missing `reason` (422), like `{}`.
 pub fn action_reason(req: &HttpRequest, body: &[u8]) -> ApiResult<String> {

@@ -39,6 +39,7 @@ pub mod transition;
 pub mod update;
 pub mod view;
 pub mod youth_contact;
+pub mod youth_correct;
 
 type Staff = Authorized<{ allow::PRESCRIBER | allow::COUNSELLOR }>;
 type Prescriber = Authorized<{ allow::PRESCRIBER }>;

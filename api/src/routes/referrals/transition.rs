@@ -11,6 +11,7 @@ use crate::db::referrals::{self, Scope};
 use crate::domain::referral::lifecycle::{Capacity, Request};
 use crate::error::ApiResult;
 use crate::ids::{ReferralId, UserId};
+use crate::routes::admin_audit::{self, Changes, Entry};
 use crate::routes::support::{if_match, ok_versioned, Precondition};
 use crate::state::AppState;
 
@@ -63,10 +64,32 @@ pub async fn transition(
         let by = |r: &referrals::ReferralRow| capacity(&caller, r);
         let (r, y, applied) = referrals::transition(conn, id, scope, &request, by, expected, &j)
             .map_err(transition_error)?;
-        let logged_reason = (by(&r).capacity == Capacity::Admin)
-            .then_some(applied.event.note.as_deref())
-            .flatten();
+        let as_admin = by(&r).capacity == Capacity::Admin;
+        let logged_reason = as_admin.then_some(applied.event.note.as_deref()).flatten();
         j.access(conn, AccessAction::Update, &[(y.id, r.id)], logged_reason)?;
+        // An administrator's change (`entered_in_error`, which needs its reason) is an
+        // administrative action on a youth's referral: audited with that reason.
+        if let (true, Some(reason)) = (as_admin, logged_reason) {
+            let mut changes = Changes::default();
+            changes.field(
+                "status",
+                &applied.event.from_status,
+                &applied.event.to_status,
+            );
+            changes.set("outcome", &r.outcome);
+            admin_audit::record(
+                conn,
+                Entry {
+                    actor: caller.actor.user_id(),
+                    action: "referral.transition",
+                    target_type: "referral",
+                    target_id: r.id.uuid(),
+                    changes,
+                    reason,
+                },
+                j.now,
+            )?;
+        }
         show(conn, &caller, &j, r.id, scope, None)
     })
     .await?;
