@@ -90,7 +90,7 @@ fn rights() -> Html {
                 <h3 class="fr-h6">{ "Faire corriger ses données" }</h3>
                 <p>{ "L’aiguilleur qui suit le dossier corrige l’identité ou les coordonnées. SAS garde la trace qu’une correction a eu lieu, pas les anciennes valeurs." }</p>
                 <h3 class="fr-h6">{ "Faire effacer ses données" }</h3>
-                <p>{ "L’administrateur anonymise le jeune aussitôt, comme le ferait la durée de conservation. Ce n’est pas possible tant qu’une demande de relais vers une structure est en cours ou qu’un dossier est encore ouvert : l’équipe SAS la clôt ou l’annule d’abord, puis l’effacement est fait." }</p>
+                <p>{ "L’administrateur anonymise le jeune aussitôt, comme le ferait la durée de conservation. Ce n’est pas possible tant qu’une demande de relais vers une structure est en cours ou qu’un de ses dossiers est encore ouvert : l’équipe SAS annule ou termine d’abord le relais, clôt le dossier, puis l’effacement est fait." }</p>
                 <h3 class="fr-h6">{ "Refuser d’être contacté ou de voir ses données transmises" }</h3>
                 <p>{ "Le jeune peut à tout moment refuser d’être contacté : l’équipe SAS clôt son dossier (« le jeune refuse »). Il peut aussi retirer son accord pour que ses données soient transmises : un nouvel accord est enregistré, et les demandes de relais pas encore commencées sont annulées." }</p>
 

@@ -1,7 +1,7 @@
 //! Privacy operations (issue 15), administrators only: the read of a referral with a motif
 //! (`GET /referrals/{id}?reason=`), the export of everything SAS holds about a young person
 //! (`GET /youths/{id}/export?reason=`, JSON or `&format=html`), their erasure
-//! (`POST /youths/{id}/erase`) and the retention runs (`GET /admin/retention-runs`).
+//! (`POST /youths/{id}/erase`) and the retention runs (`GET /admin/retention-runs`, newest first, `cursor` paged).
 //!
 //! The answers are read into the types below, which hold only what the pages show (serde
 //! ignores the rest): the administrator's page does not depend on the whole `Referral`.
@@ -67,7 +67,8 @@ pub struct RetentionRun {
     pub access_log_retention_months: i32,
     pub anonymised: i64,
     pub access_logs_purged: i64,
-    /// Youths past the delay left as they are, by reason code.
+    /// Youths left as they were, by reason code (the API's `RetentionSkipped`, an object of
+    /// counts: read as a map so that a new reason still shows).
     #[serde(default)]
     pub skipped: BTreeMap<String, i64>,
 }
@@ -75,7 +76,7 @@ pub struct RetentionRun {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct RetentionRunPage {
     items: Vec<RetentionRun>,
-    next: Option<String>,
+    next_cursor: Option<String>,
 }
 
 /// Rows per page of the retention runs.
@@ -100,7 +101,7 @@ pub fn runs_path(cursor: Option<&str>) -> String {
         "/admin/retention-runs",
         &[
             ("limit", RUNS_PAGE_SIZE),
-            ("before", cursor.unwrap_or_default()),
+            ("cursor", cursor.unwrap_or_default()),
         ],
     )
 }
@@ -136,7 +137,7 @@ pub async fn runs(_: (), cursor: Option<String>) -> Result<Paged<RetentionRun>, 
     let page: RetentionRunPage = http::get(&runs_path(cursor.as_deref())).await?;
     Ok(Paged {
         items: page.items,
-        next_cursor: page.next,
+        next_cursor: page.next_cursor,
     })
 }
 
@@ -164,7 +165,7 @@ mod tests {
         assert_eq!(runs_path(None), "/admin/retention-runs?limit=20");
         assert_eq!(
             runs_path(Some("abc")),
-            "/admin/retention-runs?limit=20&before=abc"
+            "/admin/retention-runs?limit=20&cursor=abc"
         );
     }
 
