@@ -1,6 +1,6 @@
 //! « Corriger l’identité » (right to rectification): the counsellor corrects the young
-//! person's first name, last name or birth date (`PATCH /referrals/{id}/youth`, sent with the
-//! version read). The API records that a correction happened and which fields, never the old
+//! person's first name, last name or birth date, and their legal representative when they
+//! have one (`PATCH /referrals/{id}/youth`, sent with the version read). The API records that a correction happened and which fields, never the old
 //! values. The form is `logic::identity_form`.
 use api_types::Referral;
 use yew::prelude::*;
@@ -68,6 +68,22 @@ pub fn identity_edit(p: &IdentityEditProps) -> Html {
                 <InputField id={Field::BirthDate.id()} label="Date de naissance" kind="date" required=true
                     value={f.birth_date.clone()} oninput={form.text(Field::BirthDate, |m, v| m.birth_date = v)}
                     error={form.error(Field::BirthDate)} max={Some(AttrValue::from(format::date_iso(today)))} />
+                if let Some(r) = &f.rep {
+                    <fieldset class="fr-fieldset" aria-labelledby="identite-representant-legende">
+                        <legend class="fr-fieldset__legend" id="identite-representant-legende">{ "Représentant légal (un téléphone ou un courriel au moins)" }</legend>
+                        <div class="fr-fieldset__element">
+                            <InputField id={Field::RepName.id()} label="Nom du représentant légal" required=true
+                                value={r.name.clone()} oninput={form.text(Field::RepName, |m, v| if let Some(r) = m.rep.as_mut() { r.name = v })} error={form.error(Field::RepName)} />
+                            <InputField id={Field::RepPhone.id()} label="Téléphone (facultatif si courriel)" kind="tel"
+                                value={r.phone.clone()} oninput={form.text(Field::RepPhone, |m, v| if let Some(r) = m.rep.as_mut() { r.phone = v })} error={form.error(Field::RepPhone)} />
+                            <InputField id={Field::RepEmail.id()} label="Courriel (facultatif si téléphone)" kind="email"
+                                value={r.email.clone()} oninput={form.text(Field::RepEmail, |m, v| if let Some(r) = m.rep.as_mut() { r.email = v })} error={form.error(Field::RepEmail)} />
+                            <InputField id={Field::RepInformedOn.id()} label="Informé le" kind="date" required=true
+                                value={r.informed_on.clone()} oninput={form.text(Field::RepInformedOn, |m, v| if let Some(r) = m.rep.as_mut() { r.informed_on = v })}
+                                error={form.error(Field::RepInformedOn)} max={Some(AttrValue::from(format::date_iso(today)))} />
+                        </div>
+                    </fieldset>
+                }
                 <ul class="fr-btns-group fr-btns-group--inline-md">
                     <li>{ submit_button("Enregistrer l’identité", "Enregistrement…", form.busy()) }</li>
                     <li><button type="button" class="fr-btn fr-btn--secondary" onclick={cancel}>{ "Annuler" }</button></li>
