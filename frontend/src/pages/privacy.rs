@@ -88,7 +88,7 @@ fn rights() -> Html {
                 <h3 class="fr-h6">{ "Obtenir une copie de ses données" }</h3>
                 <p>{ "L’administrateur produit un document lisible (et le même contenu en fichier de données) avec tout ce que SAS garde sur le jeune : identité, dossiers, étapes, tentatives de contact, diagnostics, relais, accords, et la liste de qui a consulté ses données et quand." }</p>
                 <h3 class="fr-h6">{ "Faire corriger ses données" }</h3>
-                <p>{ "L’aiguilleur qui suit le dossier corrige l’identité ou les coordonnées. SAS garde la trace qu’une correction a eu lieu, pas les anciennes valeurs." }</p>
+                <p>{ "L’équipe SAS du territoire corrige son identité, sa date de naissance, son représentant légal ou ses coordonnées, même une fois le dossier clos ; la structure qui l’a signalé peut aussi corriger ses coordonnées. SAS garde la trace qu’une correction a eu lieu, pas les anciennes valeurs de son identité ; les anciennes coordonnées restent visibles de l’équipe SAS jusqu’à l’anonymisation." }</p>
                 <h3 class="fr-h6">{ "Faire effacer ses données" }</h3>
                 <p>{ "L’administrateur anonymise le jeune aussitôt, comme le ferait la durée de conservation. Ce n’est pas possible tant qu’une demande de relais vers une structure est en cours ou qu’un de ses dossiers est encore ouvert : l’équipe SAS annule ou termine d’abord le relais, clôt le dossier, puis l’effacement est fait." }</p>
                 <h3 class="fr-h6">{ "Refuser d’être contacté ou de voir ses données transmises" }</h3>
