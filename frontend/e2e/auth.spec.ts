@@ -144,7 +144,7 @@ test.describe('Connexion', () => {
     // Pages whose feature is not built yet say so plainly, instead of looking empty.
     { role: 'receiver', email: ACCOUNTS.receiver, url: /\/relais$/, heading: 'Demandes de relais', nav: ['Demandes de relais', 'Mes services', 'Mes chiffres'], shot: '05-accueil-accueil', says: 'Léa Martin' },
     { role: 'pilot', email: ACCOUNTS.pilot, url: /\/pilotage$/, heading: 'Pilotage du territoire', nav: ['Pilotage'], shot: '06-accueil-pilote', says: 'Le parcours des orientations' },
-    { role: 'admin', email: ACCOUNTS.admin, url: /\/admin\/structures$/, heading: 'Structures', nav: ['Structures', 'Comptes', 'Tâches', 'Import de l’offre', 'Webhooks', 'Pilotage'], shot: '07-accueil-admin' },
+    { role: 'admin', email: ACCOUNTS.admin, url: /\/admin\/structures$/, heading: 'Structures', nav: ['Structures', 'Comptes', 'Tâches', 'Import de l’offre', 'Webhooks', 'Demandes sur les données', 'Rétention', 'Pilotage'], shot: '07-accueil-admin' },
   ];
   for (const h of homes) {
     test(`the ${h.role} logs in, sees their home and only their menu, and logs out`, async ({ page }) => {

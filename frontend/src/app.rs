@@ -59,6 +59,10 @@ pub enum Route {
     Imports,
     #[at("/admin/webhooks")]
     Webhooks,
+    #[at("/admin/donnees")]
+    DataRequests,
+    #[at("/admin/retention")]
+    Retention,
     #[at("/annuaire")]
     Directory,
     #[at("/mes-services")]
@@ -94,7 +98,9 @@ impl Route {
             | Route::User { .. }
             | Route::Jobs
             | Route::Imports
-            | Route::Webhooks => Some(Area::Admin),
+            | Route::Webhooks
+            | Route::DataRequests
+            | Route::Retention => Some(Area::Admin),
             Route::Notifications => Some(Area::Account),
             Route::Home
             | Route::Login
@@ -263,6 +269,8 @@ fn render(route: Route) -> Html {
         Route::Jobs => html! { <pages::admin::jobs::Jobs /> },
         Route::Imports => html! { <pages::admin::imports::Imports /> },
         Route::Webhooks => html! { <pages::admin::webhooks::Webhooks /> },
+        Route::DataRequests => html! { <pages::admin::data_requests::DataRequests /> },
+        Route::Retention => html! { <pages::admin::retention::Retention /> },
         Route::Referrals => html! { <pages::referrals::list::MyReferrals /> },
         Route::NewReferral => html! { <pages::referrals::new::NewReferral /> },
         Route::Queue => html! { <pages::referrals::queue::Queue /> },

@@ -55,6 +55,8 @@ fn nav_items(role: Role) -> Vec<(Route, &'static str)> {
             (Route::Jobs, "Tâches"),
             (Route::Imports, "Import de l’offre"),
             (Route::Webhooks, "Webhooks"),
+            (Route::DataRequests, "Demandes sur les données"),
+            (Route::Retention, "Rétention"),
             (Route::Steering, "Pilotage"),
         ],
     }

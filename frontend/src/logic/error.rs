@@ -165,6 +165,18 @@ fn conflict_message(code: &str) -> &'static str {
         "import_running" => {
             "Un import est déjà en attente ou en cours : attendez son rapport avant d’en lancer un autre."
         }
+        "relay_in_progress" => {
+            "Un relais de ce jeune est en cours (demandé, accepté ou commencé) : \
+             l’équipe SAS doit l’annuler ou le terminer avant l’effacement."
+        }
+        "referral_open" => {
+            "Un dossier de ce jeune est encore ouvert : \
+             l’équipe SAS doit le clore avant l’effacement."
+        }
+        "already_anonymised" => "Les données de ce jeune sont déjà anonymisées.",
+        "youth_anonymised" => {
+            "Les données de ce jeune ont été anonymisées : elles ne peuvent plus être corrigées."
+        }
         _ => "Cette action n’est plus possible dans l’état actuel du dossier.",
     }
 }

@@ -1,6 +1,7 @@
 //! The screens of the app, grouped by area: `auth/` (login), `referrals/` (the prescriber's
 //! list and form, the queue, a referral), `admin/` (structures, accounts),
-//! `steering/` (the dashboard); the small pages that are text only are here. `docs/FRONTEND.md` says where a new page goes.
+//! `steering/` (the dashboard); the small pages that are text only are here, but for the
+//! longer « Données personnelles » (`privacy.rs`). `docs/FRONTEND.md` says where a new page goes.
 use yew::prelude::*;
 
 use crate::app::Route;
@@ -11,9 +12,12 @@ pub mod admin;
 pub mod auth;
 pub mod me;
 pub mod offer;
+mod privacy;
 pub mod referrals;
 pub mod relays;
 pub mod steering;
+
+pub use privacy::Privacy;
 
 #[derive(Properties, PartialEq)]
 pub struct TitleProps {
@@ -76,22 +80,6 @@ pub fn accessibility() -> Html {
             <p>{ "Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez l’équipe SAS de votre territoire pour être orienté vers une alternative accessible." }</p>
             <h2>{ "Voies de recours" }</h2>
             <p>{ "Si vous constatez un défaut d’accessibilité vous empêchant d’accéder à un contenu, que vous nous l’avez signalé et que vous n’avez pas obtenu de réponse satisfaisante, vous pouvez écrire au Défenseur des droits." }</p>
-        </div></div>
-    }
-}
-
-#[function_component(Privacy)]
-pub fn privacy() -> Html {
-    html! {
-        <div class="fr-grid-row"><div class="fr-col-12 fr-col-md-9">
-            <PageTitle text="Données personnelles" />
-            <p>{ "SAS enregistre le minimum nécessaire pour contacter et orienter les jeunes : identité, date de naissance, coordonnées, commune, besoins exprimés, et la trace de leur information." }</p>
-            <ul>
-                <li>{ "Aucune information médicale ou judiciaire n’est enregistrée." }</li>
-                <li>{ "Chaque professionnel ne voit que les dossiers de sa structure ou de son territoire ; chaque consultation est tracée." }</li>
-                <li>{ "Les données d’un jeune sont anonymisées 2 ans après le dernier contact." }</li>
-                <li>{ "Aucun jeton de connexion n’est conservé dans le navigateur en dehors d’un cookie de session sécurisé." }</li>
-            </ul>
         </div></div>
     }
 }

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod offer;
 pub mod operations;
 pub mod orient;
+pub mod privacy;
 pub mod reference;
 pub mod referrals;
 pub mod relays;

@@ -116,3 +116,19 @@ pub async fn correct_contact(
     )
     .await
 }
+
+/// Corrects the young person's identity (a counsellor; `If-Match`: the referral's version):
+/// only the fields of `body` that are set change.
+pub async fn correct_identity(
+    id: Uuid,
+    body: crate::logic::identity_form::YouthCorrection,
+    version: i32,
+) -> Result<Referral, ApiError> {
+    http::send(
+        Method::Patch,
+        &format!("/referrals/{id}/youth"),
+        &body,
+        Some(version),
+    )
+    .await
+}

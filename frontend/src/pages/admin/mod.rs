@@ -1,4 +1,5 @@
-//! Administration: structures and accounts (list, creation, edition with `If-Match`).
+//! Administration: structures and accounts (list, creation, edition with `If-Match`), jobs,
+//! webhooks, the offer's import, and the privacy operations (`data_requests`, `retention`).
 use yew::prelude::*;
 
 use crate::app::Route;
@@ -8,8 +9,10 @@ use crate::components::link::AppLink;
 use crate::logic::admin_forms::REASON_HINT;
 use crate::pages::PageTitle;
 
+pub mod data_requests;
 pub mod imports;
 pub mod jobs;
+pub mod retention;
 pub mod structure_edit;
 pub mod structures;
 pub mod user_edit;

@@ -11,6 +11,7 @@ use crate::pages::referrals::actions::ActionsPanel;
 use crate::pages::referrals::attempts::ContactPanel;
 use crate::pages::referrals::contact_edit::ContactEdit;
 use crate::pages::referrals::diagnostic_form::DiagnosticPanel;
+use crate::pages::referrals::identity_edit::IdentityEdit;
 use crate::pages::referrals::matches::MatchesPanel;
 use crate::pages::referrals::requests::RequestsPanel;
 use crate::pages::referrals::youth_name;
@@ -100,6 +101,7 @@ pub fn referral_page(p: &ReferralProps) -> Html {
         })
     };
     let counsellor = role == Some(Role::Counsellor);
+    let anonymised = crate::logic::privacy::is_anonymised(&r.youth.first_name, &r.youth.last_name);
     let records_consent = crate::logic::consent_form::offered(role, r.status);
     let refresh = {
         let reload = reload.clone();
@@ -185,7 +187,10 @@ pub fn referral_page(p: &ReferralProps) -> Html {
                     }
                     { situation(&r, &data.vocab, counsellor) }
                     { identity(&r) }
-                    if r.status != Status::Closed && !matches!(r.status, Status::PendingModeration | Status::Submitted) {
+                    if counsellor && !anonymised {
+                        <IdentityEdit referral={r.clone()} onchange={on_moved.clone()} />
+                    }
+                    if !anonymised && r.status != Status::Closed && !matches!(r.status, Status::PendingModeration | Status::Submitted) {
                         <ContactEdit referral={r.clone()} onchange={on_moved.clone()} />
                     }
                     { representative(&r) }
@@ -324,7 +329,12 @@ fn identity(r: &Referral) -> Html {
         html! {
             <>
                 { row("Nom", html! { { youth_name(r) } }) }
-                { row("Date de naissance", html! { { format!("{} ({})", format::date_long(y.birth_date), format::age_label(y.age)) } }) }
+                if crate::logic::privacy::is_anonymised(&y.first_name, &y.last_name) {
+                    // The birth date is then a placeholder, not a date.
+                    { row("Date de naissance", html! { { "Effacée" } }) }
+                } else {
+                    { row("Date de naissance", html! { { format!("{} ({})", format::date_long(y.birth_date), format::age_label(y.age)) } }) }
+                }
                 { row("Téléphone", text_or_dash(y.phone.as_deref().map(format::phone))) }
                 { row("Courriel", text_or_dash(y.email.clone())) }
                 { row("Commune", html! { { y.commune_name.clone() } }) }

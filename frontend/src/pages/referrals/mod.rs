@@ -14,6 +14,7 @@ pub mod consent_record;
 pub mod contact_edit;
 pub mod detail;
 pub mod diagnostic_form;
+pub mod identity_edit;
 pub mod list;
 pub mod matches;
 pub mod new;
@@ -22,7 +23,7 @@ pub mod relays;
 pub mod requests;
 
 pub fn youth_name(r: &Referral) -> String {
-    format!("{} {}", r.youth.first_name, r.youth.last_name)
+    crate::logic::privacy::youth_name(&r.youth.first_name, &r.youth.last_name)
 }
 
 #[derive(Properties, PartialEq)]

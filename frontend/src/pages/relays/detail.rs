@@ -73,7 +73,7 @@ pub fn relay_page(p: &RelayProps) -> Html {
     let name = r
         .youth
         .as_ref()
-        .map(|y| format!("{} {}", y.first_name, y.last_name))
+        .map(|y| crate::logic::privacy::youth_name(&y.first_name, &y.last_name))
         .unwrap_or_else(|| "Jeune".into());
     html! {
         <>

@@ -45,7 +45,7 @@ fn row(r: &Relay) -> Html {
     let name = r
         .youth
         .as_ref()
-        .map(|y| format!("{} {}", y.first_name, y.last_name))
+        .map(|y| crate::logic::privacy::youth_name(&y.first_name, &y.last_name))
         .unwrap_or_else(|| "Jeune".into());
     html! {
         <li class="sas-result">
