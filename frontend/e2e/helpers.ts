@@ -104,12 +104,14 @@ export async function logout(page: Page) {
   await expect(page.getByRole('heading', { level: 1, name: 'Connexion à SAS' })).toBeVisible();
 }
 
-/** A date `days` from today, as `YYYY-MM-DD` (what `<input type="date">` takes). */
+/** A date `days` from today in the demo territories' time zone (Europe/Paris), as
+ *  `YYYY-MM-DD` (what `<input type="date">` takes). Not the UTC date: between 23:00 and
+ *  midnight UTC it is already tomorrow in Paris, and the API counts days there. */
 export function isoDate(days: number, years = 0): string {
   const d = new Date();
   d.setFullYear(d.getFullYear() + years);
   d.setDate(d.getDate() + days);
-  return d.toISOString().slice(0, 10);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(d);
 }
 
 /** A unique last name, so tests find their own referrals. */
