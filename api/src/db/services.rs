@@ -761,14 +761,19 @@ pub fn unknown_zone_codes(conn: &mut PgConnection, codes: Vec<String>) -> QueryR
     Ok(s.load::<U>(conn)?.into_iter().map(|u| u.code).collect())
 }
 
-/// The services of `source` among `ids` (an import's batch), locked for its transaction.
+/// The services of `source` among `ids` (an import's batch), locked for its transaction:
+/// one look-up of `services_source` per id. (`source_id = ANY($2)` let the planner, without
+/// statistics on a table the import is filling, read the index on `source` alone and filter
+/// every service of the source, once per batch: 27 of the 77 s of a first import,
+/// docs/PERFORMANCE.md.)
 pub fn by_source_ids(
     conn: &mut PgConnection,
     source: &str,
     ids: Vec<String>,
 ) -> QueryResult<Vec<ServiceRow>> {
     diesel::sql_query(format!(
-        "SELECT {COLUMNS} FROM services WHERE source = $1 AND source_id = ANY($2) FOR UPDATE"
+        "SELECT s.* FROM unnest($2::text[]) AS k(source_id) CROSS JOIN LATERAL \
+         (SELECT {COLUMNS} FROM services WHERE source = $1 AND source_id = k.source_id FOR UPDATE) s"
     ))
     .bind::<Text, _>(source)
     .bind::<Array<Text>, _>(ids)
