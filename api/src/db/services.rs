@@ -565,22 +565,29 @@ pub fn general_search_sql(p: &Search) -> Sql {
         "), pg AS (SELECT id, sort_distance, rank FROM hit \
          WHERE ('a-distance' = ANY (modes_accueil) OR sort_distance <= {radius})"
     ));
-    if let Some(k) = p.after {
-        let (r, d, id) = (
-            s.float(f64::from(-k.rank)),
-            s.float(k.distance),
-            s.uuid(k.id),
-        );
-        s.push(&format!(
-            " AND (-rank, sort_distance, id) > ({r}::real, {d}, {id})"
-        ));
-    }
+    push_after(&mut s, p.after, "AND", "-rank");
     let limit = s.int(p.limit);
     s.push(&format!(
         " ORDER BY rank DESC, sort_distance, id LIMIT {limit}) SELECT "
     ));
     push_page(&mut s);
     s
+}
+
+/// The keyset condition of both search statements: the rows after `after` in the order
+/// (rank descending, distance, id), `rank` being the statement's negated rank (`-rank`, or
+/// `0::real` without a text rank), after `keyword` (`AND` or `WHERE`).
+fn push_after(s: &mut Sql, after: Option<SearchKey>, keyword: &str, rank: &str) {
+    if let Some(k) = after {
+        let (r, d, id) = (
+            s.float(f64::from(-k.rank)),
+            s.float(k.distance),
+            s.uuid(k.id),
+        );
+        s.push(&format!(
+            " {keyword} ({rank}, sort_distance, id) > ({r}::real, {d}, {id})"
+        ));
+    }
 }
 
 /// The page's rows (`pg`: id, sort_distance, rank) with their services, structures and
@@ -641,16 +648,7 @@ pub fn common_search_sql(p: &Search) -> Sql {
          FROM service_remote_thematiques WHERE thematique = ANY ({th}) AND {zone}), \
          pg AS (SELECT id, sort_distance, 0::real AS rank FROM cand"
     ));
-    if let Some(k) = p.after {
-        let (r, d, id) = (
-            s.float(f64::from(-k.rank)),
-            s.float(k.distance),
-            s.uuid(k.id),
-        );
-        s.push(&format!(
-            " WHERE (0::real, sort_distance, id) > ({r}::real, {d}, {id})"
-        ));
-    }
+    push_after(&mut s, p.after, "WHERE", "0::real");
     let limit = s.int(p.limit);
     s.push(&format!(
         " ORDER BY sort_distance, id LIMIT {limit}) SELECT "
