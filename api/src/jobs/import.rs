@@ -447,8 +447,14 @@ impl Importer {
                 }
                 Ok(())
             });
-            read.and_then(|()| self.dispatch(conn, &mut pool, batch, on_batch))
-                .and_then(|()| self.drain(conn, &mut pool, on_batch))
+            let r = read
+                .and_then(|()| self.dispatch(conn, &mut pool, batch, on_batch))
+                .and_then(|()| self.drain(conn, &mut pool, on_batch));
+            if r.is_err() {
+                // The batches the writers hold are written all the same: counted.
+                let _ = self.drain(conn, &mut pool, on_batch);
+            }
+            r
         })?;
         // Rows rejected on reading and on writing, in the file's order.
         self.report.rejected_rows[listed_before..].sort_by_key(|r| r.row);
