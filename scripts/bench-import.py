@@ -132,7 +132,8 @@ were building on the same machine). A synthetic national edition in data·inclus
 {N // 5:,} structures (JSON) and {N:,} services (CSV, Python list notation; 1 row in 200 bad),
 {size / 1e6:.0f} MB, imported by `sas import-offer structures.json services.csv` into a fresh
 database. Target: 100,000 services in under 30 s with bounded memory (rows are streamed and
-written 500 per transaction; peak RSS is the whole process's, from the kernel).
+written 500 per transaction, batches of services by two writer connections; peak RSS is the
+whole process's, from the kernel).
 
 | run | time | peak RSS | report |
 |---|---|---|---|

@@ -13,13 +13,14 @@ docs/PERFORMANCE.md.
    per-thematique index, then `services` read for each) and that one without the index (the
    box on `services` alone): the measurements the tables and the index were chosen by.
 
+Needs wrk (installed with apt-get when missing, as root; nothing done when it is there).
 Disk: about 250 MB of database for 100,000 services (measured below), dropped at the end.
 Usage: DATABASE_URL=postgres://…/postgres scripts/bench-offer.py [SAS] [OFFER_SQL]
 Environment: BENCH_SERVICES (100000), BENCH_SECONDS (15), BENCH_CLIENTS (16),
              BENCH_NO_WRITE=1 (print only), BENCH_KEEP_DB=1 (keep the database).
 """
-import datetime, http.client, os, platform, random, statistics, subprocess, sys, tempfile, time
-import urllib.request
+import datetime, http.client, os, platform, random, shutil, statistics, subprocess, sys, tempfile
+import time, urllib.request
 from urllib.parse import urlsplit, urlunsplit
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -112,7 +113,19 @@ def explain(variant):
     return plan, times[len(times) // 2], times[int(len(times) * 0.95)]
 
 
+def need(tool, package):
+    """Installs the Debian `package` when `tool` is not on the PATH (idempotent: run alone,
+    the benchmark does not rely on an earlier one having installed it)."""
+    if shutil.which(tool):
+        return
+    log(f"installing {package} (Debian)")
+    if subprocess.run(["apt-get", "install", "-y", "-q", package], stdout=subprocess.DEVNULL).returncode:
+        subprocess.run(["apt-get", "update", "-q"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-q", package], check=True, stdout=subprocess.DEVNULL)
+
+
 def main():
+    need("wrk", "wrk")
     log(f"database {DB}: generating {N} services")
     psql(f"CREATE DATABASE {DB}", ADMIN)
     server = None
@@ -191,11 +204,18 @@ Plan of the common statement:
     path = os.path.join(REPO, "docs/PERFORMANCE.md")
     with open(path, encoding="utf-8") as f:
         doc = f.read()
+    # Only this section is rewritten, in its place (up to the next section); appended at
+    # the end the first time.
     marker = "\n## The public search of the offer (issue 12)"
     if marker in doc:
-        doc = doc[:doc.index(marker)]
+        start = doc.index(marker)
+        nxt = doc.find("\n## ", start + len(marker))
+        rest = doc[nxt:] if nxt >= 0 else ""
+        doc = doc[:start].rstrip("\n") + "\n" + text.rstrip("\n") + "\n" + rest
+    else:
+        doc = doc.rstrip("\n") + "\n" + text
     with open(path, "w", encoding="utf-8") as f:
-        f.write(doc.rstrip("\n") + "\n" + text)
+        f.write(doc)
     log("docs/PERFORMANCE.md updated")
 
 

@@ -134,8 +134,12 @@ fn import_offer(files: &[String]) -> Result<(), String> {
         }
         let _ = std::io::stderr().flush();
     };
-    let report = sas_api::jobs::import::import_files(
+    // More connections write the services meanwhile (`jobs::import::Writers`).
+    let mut extra = sas_api::jobs::import::writer_connections(&settings.database_url);
+    let mut writers: Vec<&mut diesel::PgConnection> = extra.iter_mut().collect();
+    let report = sas_api::jobs::import::import_files_with(
         &mut conn,
+        &mut writers,
         &files,
         chrono::Utc::now(),
         None,

@@ -115,15 +115,33 @@ pub fn structure_by_siret(
         .optional()
 }
 
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+}
+
 /// The structures of `source` among `ids` (an import's batch), locked for its transaction.
+/// Found by one look-up of `structures_source` per id (as `services::by_source_ids`: with
+/// `source_id = ANY`, the planner without statistics filtered every structure of the
+/// source), then read by id.
 pub fn structures_by_source(
     conn: &mut PgConnection,
     source: &str,
     ids: &[String],
 ) -> QueryResult<Vec<(StructureRow, Option<String>)>> {
+    let found: Vec<Id> = diesel::sql_query(
+        "SELECT s.id FROM unnest($2::text[]) AS k(source_id) CROSS JOIN LATERAL \
+         (SELECT id FROM structures WHERE source = $1 AND source_id = k.source_id FOR UPDATE) s",
+    )
+    .bind::<Text, _>(source)
+    .bind::<diesel::sql_types::Array<Text>, _>(ids)
+    .load(conn)?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
     structures::table
-        .filter(structures::source.eq(source))
-        .filter(structures::source_id.eq_any(ids))
+        .filter(structures::id.eq_any(found.into_iter().map(|f| f.id).collect::<Vec<_>>()))
         .select((StructureRow::as_select(), structures::source_id))
         .for_update()
         .load(conn)

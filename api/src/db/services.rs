@@ -565,22 +565,29 @@ pub fn general_search_sql(p: &Search) -> Sql {
         "), pg AS (SELECT id, sort_distance, rank FROM hit \
          WHERE ('a-distance' = ANY (modes_accueil) OR sort_distance <= {radius})"
     ));
-    if let Some(k) = p.after {
-        let (r, d, id) = (
-            s.float(f64::from(-k.rank)),
-            s.float(k.distance),
-            s.uuid(k.id),
-        );
-        s.push(&format!(
-            " AND (-rank, sort_distance, id) > ({r}::real, {d}, {id})"
-        ));
-    }
+    push_after(&mut s, p.after, "AND", "-rank");
     let limit = s.int(p.limit);
     s.push(&format!(
         " ORDER BY rank DESC, sort_distance, id LIMIT {limit}) SELECT "
     ));
     push_page(&mut s);
     s
+}
+
+/// The keyset condition of both search statements: the rows after `after` in the order
+/// (rank descending, distance, id), `rank` being the statement's negated rank (`-rank`, or
+/// `0::real` without a text rank), after `keyword` (`AND` or `WHERE`).
+fn push_after(s: &mut Sql, after: Option<SearchKey>, keyword: &str, rank: &str) {
+    if let Some(k) = after {
+        let (r, d, id) = (
+            s.float(f64::from(-k.rank)),
+            s.float(k.distance),
+            s.uuid(k.id),
+        );
+        s.push(&format!(
+            " {keyword} ({rank}, sort_distance, id) > ({r}::real, {d}, {id})"
+        ));
+    }
 }
 
 /// The page's rows (`pg`: id, sort_distance, rank) with their services, structures and
@@ -641,16 +648,7 @@ pub fn common_search_sql(p: &Search) -> Sql {
          FROM service_remote_thematiques WHERE thematique = ANY ({th}) AND {zone}), \
          pg AS (SELECT id, sort_distance, 0::real AS rank FROM cand"
     ));
-    if let Some(k) = p.after {
-        let (r, d, id) = (
-            s.float(f64::from(-k.rank)),
-            s.float(k.distance),
-            s.uuid(k.id),
-        );
-        s.push(&format!(
-            " WHERE (0::real, sort_distance, id) > ({r}::real, {d}, {id})"
-        ));
-    }
+    push_after(&mut s, p.after, "WHERE", "0::real");
     let limit = s.int(p.limit);
     s.push(&format!(
         " ORDER BY sort_distance, id LIMIT {limit}) SELECT "
@@ -761,14 +759,19 @@ pub fn unknown_zone_codes(conn: &mut PgConnection, codes: Vec<String>) -> QueryR
     Ok(s.load::<U>(conn)?.into_iter().map(|u| u.code).collect())
 }
 
-/// The services of `source` among `ids` (an import's batch), locked for its transaction.
+/// The services of `source` among `ids` (an import's batch), locked for its transaction:
+/// one look-up of `services_source` per id. (`source_id = ANY($2)` let the planner, without
+/// statistics on a table the import is filling, read the index on `source` alone and filter
+/// every service of the source, once per batch: 27 of the 77 s of a first import,
+/// docs/PERFORMANCE.md.)
 pub fn by_source_ids(
     conn: &mut PgConnection,
     source: &str,
     ids: Vec<String>,
 ) -> QueryResult<Vec<ServiceRow>> {
     diesel::sql_query(format!(
-        "SELECT {COLUMNS} FROM services WHERE source = $1 AND source_id = ANY($2) FOR UPDATE"
+        "SELECT s.* FROM unnest($2::text[]) AS k(source_id) CROSS JOIN LATERAL \
+         (SELECT {COLUMNS} FROM services WHERE source = $1 AND source_id = k.source_id FOR UPDATE) s"
     ))
     .bind::<Text, _>(source)
     .bind::<Array<Text>, _>(ids)

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::mpsc;
 
 use api_types::{FieldError, ServiceInput, ServiceStatus};
 use chrono::{DateTime, Utc};
@@ -50,6 +51,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// The counts alone (no rejected row listed).
+    fn counts(&self) -> Report {
+        Report {
+            rows: self.rows,
+            created: self.created,
+            updated: self.updated,
+            unchanged: self.unchanged,
+            rejected: self.rejected,
+            suspended: self.suspended,
+            rejected_rows: Vec::new(),
+        }
+    }
+
     fn reject(&mut self, r: Rejected) {
         self.rejected += 1;
         if self.rejected_rows.len() < MAX_REJECTED_LISTED {
@@ -283,6 +297,78 @@ struct Pending {
     parsed: Parsed,
 }
 
+/// Where an error of the writer threads is told.
+const WRITER: &str = "import writer";
+const WRITER_GONE: &str = "a writer thread stopped";
+
+/// Threads writing batches of services, each on its own connection, while the importer
+/// reads the next rows: Postgres's work on two backends (the machine's two cores) instead
+/// of one, and the reading and checking done meanwhile. Each holds one batch at most.
+struct Writers {
+    to: Vec<mpsc::SyncSender<Vec<Pending>>>,
+    done: mpsc::Receiver<Done>,
+    /// The services of the batch each writer holds, by (source, id).
+    busy: Vec<Option<HashSet<(String, String)>>>,
+    /// Writing here from now on (a batch of structures was).
+    serial: bool,
+}
+
+/// A writer's batch written: its report and the sources it saw.
+struct Done {
+    writer: usize,
+    result: Result<(Report, BTreeSet<String>), ImportError>,
+}
+
+/// Tells the importer a writer stopped by a panic (it would otherwise wait for it).
+struct Gone(usize, mpsc::Sender<Done>);
+
+impl Drop for Gone {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = self.1.send(Done {
+                writer: self.0,
+                result: Err(ImportError::Format(WRITER.into(), WRITER_GONE.into())),
+            });
+        }
+    }
+}
+
+impl Writers {
+    fn start<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        importer: &Importer,
+        conns: &'scope mut [&mut PgConnection],
+    ) -> Writers {
+        let (done_tx, done) = mpsc::channel();
+        let mut to = Vec::new();
+        for (i, conn) in conns.iter_mut().enumerate() {
+            let (tx, rx) = mpsc::sync_channel::<Vec<Pending>>(1);
+            let mut w = importer.for_writer();
+            let gone = Gone(i, done_tx.clone());
+            scope.spawn(move || {
+                for batch in rx {
+                    let result = w.write(conn, batch).map(|()| {
+                        (
+                            std::mem::take(&mut w.report),
+                            std::mem::take(&mut w.sources_seen),
+                        )
+                    });
+                    if gone.1.send(Done { writer: i, result }).is_err() {
+                        break;
+                    }
+                }
+            });
+            to.push(tx);
+        }
+        Writers {
+            busy: vec![None; to.len()],
+            to,
+            done,
+            serial: false,
+        }
+    }
+}
+
 impl Importer {
     pub fn new(
         conn: &mut PgConnection,
@@ -310,10 +396,13 @@ impl Importer {
     }
 
     /// Imports one file; `on_progress` gets the bytes read so far, `on_batch` the report
-    /// after each batch written.
+    /// after each batch written. With `writers` (more connections), the batches of services
+    /// are written by one thread each while this one reads and checks the next rows (see
+    /// [`Writers`]); without, each batch is written here as it fills.
     pub fn file(
         &mut self,
         conn: &mut PgConnection,
+        writers: &mut [&mut PgConnection],
         path: &Path,
         on_progress: Box<dyn FnMut(u64)>,
         on_batch: &mut dyn FnMut(&mut PgConnection, &Report) -> Result<(), ImportError>,
@@ -322,44 +411,166 @@ impl Importer {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
         let listed_before = self.report.rejected_rows.len();
-        read_rows(path, on_progress, &mut |row, record| {
-            self.report.rows += 1;
-            let parsed = record.map_err(|r| (None, r)).and_then(|m| {
-                let id = m.get("id").and_then(|v| v.as_str()).map(str::to_string);
-                let p = match FileKind::of(&m) {
-                    FileKind::Structures => {
-                        rules::structure(&m).map(|r| Parsed::Structure(Box::new(r)))
-                    }
-                    FileKind::Services => rules::service(&m).map(|r| Parsed::Service(Box::new(r))),
-                };
-                p.map_err(|e| (id, rules::reasons(&e)))
+        std::thread::scope(|scope| {
+            let mut pool = Writers::start(scope, self, writers);
+            let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
+            let read = read_rows(path, on_progress, &mut |row, record| {
+                self.report.rows += 1;
+                let parsed = record.map_err(|r| (None, r)).and_then(|m| {
+                    let id = m.get("id").and_then(|v| v.as_str()).map(str::to_string);
+                    let p = match FileKind::of(&m) {
+                        FileKind::Structures => {
+                            rules::structure(&m).map(|r| Parsed::Structure(Box::new(r)))
+                        }
+                        FileKind::Services => {
+                            rules::service(&m).map(|r| Parsed::Service(Box::new(r)))
+                        }
+                    };
+                    p.map_err(|e| (id, rules::reasons(&e)))
+                });
+                match parsed {
+                    Ok(parsed) => batch.push(Pending {
+                        file: name.clone(),
+                        row,
+                        parsed,
+                    }),
+                    Err((id, reason)) => self.report.reject(Rejected {
+                        file: name.clone(),
+                        row,
+                        id,
+                        reason,
+                    }),
+                }
+                if batch.len() >= BATCH {
+                    self.dispatch(conn, &mut pool, std::mem::take(&mut batch), on_batch)?;
+                }
+                Ok(())
             });
-            match parsed {
-                Ok(parsed) => batch.push(Pending {
-                    file: name.clone(),
-                    row,
-                    parsed,
-                }),
-                Err((id, reason)) => self.report.reject(Rejected {
-                    file: name.clone(),
-                    row,
-                    id,
-                    reason,
-                }),
+            let r = read
+                .and_then(|()| self.dispatch(conn, &mut pool, batch, on_batch))
+                .and_then(|()| self.drain(conn, &mut pool, on_batch));
+            if r.is_err() {
+                // The batches the writers hold are written all the same: counted.
+                let _ = self.drain(conn, &mut pool, on_batch);
             }
-            if batch.len() >= BATCH {
-                self.write(conn, std::mem::take(&mut batch))?;
-                on_batch(conn, &self.report)?;
-            }
-            Ok(())
+            r
         })?;
-        self.write(conn, batch)?;
         // Rows rejected on reading and on writing, in the file's order.
         self.report.rejected_rows[listed_before..].sort_by_key(|r| r.row);
         on_batch(conn, &self.report)?;
         Ok(())
+    }
+
+    /// A full batch: written by an idle writer when it holds services only, none of them
+    /// in a batch still being written (the same service twice in a file is written in the
+    /// file's order); otherwise here, once the writers are done — and, after a batch of
+    /// structures, here for the rest of the file (the writers' structures are the file's
+    /// start's).
+    fn dispatch(
+        &mut self,
+        conn: &mut PgConnection,
+        pool: &mut Writers,
+        batch: Vec<Pending>,
+        on_batch: &mut dyn FnMut(&mut PgConnection, &Report) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let services_only = batch.iter().all(|p| matches!(p.parsed, Parsed::Service(_)));
+        if pool.to.is_empty() || pool.serial || !services_only {
+            pool.serial = true;
+            self.drain(conn, pool, on_batch)?;
+            self.write(conn, batch)?;
+            return on_batch(conn, &self.report);
+        }
+        let keys: HashSet<(String, String)> = batch
+            .iter()
+            .filter_map(|p| match &p.parsed {
+                Parsed::Service(s) => Some((s.source.clone(), s.id.clone())),
+                Parsed::Structure(_) => None,
+            })
+            .collect();
+        if pool.busy.iter().flatten().any(|k| !k.is_disjoint(&keys)) {
+            self.drain(conn, pool, on_batch)?;
+        }
+        let idle = loop {
+            if let Some(i) = pool.busy.iter().position(Option::is_none) {
+                break i;
+            }
+            self.take_one(conn, pool, on_batch)?;
+        };
+        pool.busy[idle] = Some(keys);
+        pool.to[idle]
+            .send(batch)
+            .map_err(|_| ImportError::Format(WRITER.into(), WRITER_GONE.into()))
+    }
+
+    /// Waits for one writer's batch and adds what it did to the report.
+    fn take_one(
+        &mut self,
+        conn: &mut PgConnection,
+        pool: &mut Writers,
+        on_batch: &mut dyn FnMut(&mut PgConnection, &Report) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError> {
+        let done = pool
+            .done
+            .recv()
+            .map_err(|_| ImportError::Format(WRITER.into(), WRITER_GONE.into()))?;
+        pool.busy[done.writer] = None;
+        let (report, seen) = done.result?;
+        self.merge(report, seen);
+        on_batch(conn, &self.report)
+    }
+
+    /// Waits for every batch given to the writers.
+    fn drain(
+        &mut self,
+        conn: &mut PgConnection,
+        pool: &mut Writers,
+        on_batch: &mut dyn FnMut(&mut PgConnection, &Report) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError> {
+        while pool.busy.iter().any(Option::is_some) {
+            self.take_one(conn, pool, on_batch)?;
+        }
+        Ok(())
+    }
+
+    /// Adds a writer's batch (its report and the sources it saw) to this import's.
+    fn merge(&mut self, r: Report, seen: BTreeSet<String>) {
+        self.report.created += r.created;
+        self.report.updated += r.updated;
+        self.report.unchanged += r.unchanged;
+        self.report.rejected += r.rejected;
+        self.report.suspended += r.suspended;
+        let room = MAX_REJECTED_LISTED.saturating_sub(self.report.rejected_rows.len());
+        self.report
+            .rejected_rows
+            .extend(r.rejected_rows.into_iter().take(room));
+        self.sources_seen.extend(seen);
+    }
+
+    /// An importer for a writer thread: what this one loaded (zones, communes, the
+    /// structures known so far), nothing of its batches, an empty report.
+    fn for_writer(&self) -> Importer {
+        Importer {
+            now: self.now,
+            actor: self.actor,
+            zones: self.zones.clone(),
+            communes: self.communes.clone(),
+            structures: self.structures.clone(),
+            sources_seen: BTreeSet::new(),
+            existing: HashMap::new(),
+            seen: Vec::new(),
+            returning: HashSet::new(),
+            deferred: false,
+            new_rows: Vec::new(),
+            st_existing: HashMap::new(),
+            st_siret: HashMap::new(),
+            new_structures: Vec::new(),
+            new_structure_at: HashMap::new(),
+            report: Report::default(),
+        }
     }
 
     /// After the last file: the published services of every source seen that this import
@@ -399,7 +610,17 @@ impl Importer {
         if batch.is_empty() {
             return Ok(());
         }
-        let saved = (self.report.clone(), self.structures.clone());
+        // What to restore if the batch is written again row by row: the counts and the
+        // rejected rows listed so far (the batch only adds to them), and the structures
+        // known when the batch has structures (a batch of services only reads them).
+        let has_structures = batch
+            .iter()
+            .any(|p| matches!(p.parsed, Parsed::Structure(_)));
+        let saved = (
+            self.report.counts(),
+            self.report.rejected_rows.len(),
+            has_structures.then(|| self.structures.clone()),
+        );
         self.deferred = true;
         let whole = conn.transaction(|conn| {
             self.prefetch(conn, &batch)?;
@@ -415,7 +636,15 @@ impl Importer {
         if whole.is_ok() {
             return Ok(());
         }
-        (self.report, self.structures) = saved;
+        let (counts, listed, structures) = saved;
+        self.report.rejected_rows.truncate(listed);
+        self.report = Report {
+            rejected_rows: std::mem::take(&mut self.report.rejected_rows),
+            ..counts
+        };
+        if let Some(structures) = structures {
+            self.structures = structures;
+        }
         self.seen.clear();
         self.new_rows.clear();
         self.new_structures.clear();
@@ -887,9 +1116,26 @@ pub fn in_order(files: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
 }
 
 /// Imports `files` (structures files first) as one edition, then suspends what it did not
-/// list. `progress(file, bytes_read, bytes_total)`.
+/// list. `progress(file, bytes_read, bytes_total)`. Every batch is written on `conn`.
 pub fn import_files(
     conn: &mut PgConnection,
+    files: &[std::path::PathBuf],
+    now: DateTime<Utc>,
+    actor: Option<Uuid>,
+    progress: Progress,
+    on_batch: &mut dyn FnMut(&mut PgConnection, &Report) -> Result<(), ImportError>,
+) -> Result<Report, ImportError> {
+    import_files_with(conn, &mut [], files, now, actor, progress, on_batch)
+}
+
+/// How many connections write an import's services at once (the machine's two cores).
+pub const WRITERS: usize = 2;
+
+/// [`import_files`], the batches of services written by one thread per connection of
+/// `writers` (see [`Importer::file`]); the rest, and `on_batch`, on `conn`.
+pub fn import_files_with(
+    conn: &mut PgConnection,
+    writers: &mut [&mut PgConnection],
     files: &[std::path::PathBuf],
     now: DateTime<Utc>,
     actor: Option<Uuid>,
@@ -904,11 +1150,25 @@ pub fn import_files(
             .len();
         let p = progress.clone();
         let n = name.clone();
-        importer.file(conn, &f, Box::new(move |read| p(&n, read, total)), on_batch)?;
+        importer.file(
+            conn,
+            writers,
+            &f,
+            Box::new(move |read| p(&n, read, total)),
+            on_batch,
+        )?;
         progress(&name, total, total);
     }
     importer.finish(conn)?;
     Ok(importer.report)
+}
+
+/// Up to [`WRITERS`] more connections to `url` for an import's writers (as many as open;
+/// none: the import writes on its own connection).
+pub fn writer_connections(url: &str) -> Vec<PgConnection> {
+    (0..WRITERS)
+        .map_while(|_| PgConnection::establish(url).ok())
+        .collect()
 }
 
 /// The `offer.import` job: imports an uploaded file, its figures written to its
@@ -973,8 +1233,11 @@ pub fn run_upload(
         )?;
         Ok(())
     };
-    let result = import_files(
+    let mut extra = writer_connections(&ctx.settings.database_url);
+    let mut writers: Vec<&mut PgConnection> = extra.iter_mut().collect();
+    let result = import_files_with(
         conn,
+        &mut writers,
         &[std::path::PathBuf::from(&path)],
         now,
         row.requested_by,

@@ -709,3 +709,94 @@ async fn chunked_upload(
     .await
     .expect("upload")
 }
+
+/// 1,300 services of `sol-1` (three batches): rows 650, 750… 1250 bad (an unknown mode),
+/// `w-dup` at rows 500 and 501 — the last row of the first batch and the first of the
+/// second, renamed — so two batches that could be written at once name the same service.
+fn writers_edition(dir: &std::path::Path) -> PathBuf {
+    use std::fmt::Write as _;
+    let mut csv =
+        String::from("id,structure_id,source,nom,description,date_maj,modes_accueil,code_insee\n");
+    for i in 1..=1300 {
+        let (id, nom) = match i {
+            500 | 501 => ("w-dup".to_string(), format!("Doublon {i}")),
+            _ => (format!("w-{i}"), format!("Service {i}")),
+        };
+        let modes = if i > 600 && i % 100 == 50 {
+            "['a-pied']"
+        } else {
+            "['en-presentiel']"
+        };
+        let _ = writeln!(
+            csv,
+            "{id},sol-1,soliguide,{nom},Un accompagnement.,2024-11-20,\"{modes}\",69266"
+        );
+    }
+    let file = dir.join("services-inclusion-writers.csv");
+    std::fs::write(&file, csv).expect("write");
+    file
+}
+
+#[actix_web::test]
+async fn batches_written_by_two_writer_connections_report_and_store_what_one_connection_does() {
+    for writers in [0, 2] {
+        let app = TestApp::spawn().await;
+        run(&app, &["structures-inclusion-2026-11-24.csv"]);
+        let dir = std::env::temp_dir().join(format!("sas-import-writers-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = writers_edition(&dir);
+        let import = || {
+            let mut extra: Vec<PgConnection> = (0..writers).map(|_| app.db()).collect();
+            let mut extra: Vec<&mut PgConnection> = extra.iter_mut().collect();
+            sas_api::jobs::import::import_files_with(
+                &mut app.db(),
+                &mut extra,
+                std::slice::from_ref(&file),
+                sas_api::clock::Clock::now(&app.clock),
+                None,
+                Arc::new(|_: &str, _: u64, _: u64| {}),
+                &mut |_, _| Ok(()),
+            )
+            .expect("import")
+        };
+        let first = import();
+        // 1,293 good rows, 1,292 services: the second `w-dup` updates the first.
+        assert_eq!(
+            counts(&first),
+            [1300, 1292, 1, 0, 7, 0],
+            "{writers} writers"
+        );
+        let rows: Vec<u64> = first.rejected_rows.iter().map(|r| r.row).collect();
+        assert_eq!(rows, vec![650, 750, 850, 950, 1050, 1150, 1250]);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) AS n FROM services WHERE source = 'soliguide'"
+            ),
+            1292
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) AS n FROM services WHERE source_id = 'w-dup' AND nom = 'Doublon 501'"
+            ),
+            1
+        );
+        app.clock.advance(chrono::Duration::days(1));
+        let again = import();
+        // Each `w-dup` row changes it back and forth; every other service is unchanged.
+        assert_eq!(
+            counts(&again),
+            [1300, 0, 2, 1291, 7, 0],
+            "{writers} writers"
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) AS n FROM services WHERE source = 'soliguide'"
+            ),
+            1292
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
