@@ -17,13 +17,17 @@
 //! - The cohort's facts are pre-aggregated (one row a referral, `stat_referral_facts`, kept in
 //!   the events' transaction by a trigger): a quarter reads its referrals, not their events.
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use diesel::pg::PgConnection;
 use diesel::result::QueryResult;
-use diesel::sql_types::{BigInt, Bool, Date, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Bool, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::{QueryableByName, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::sql::Sql;
+
+/// A territory's time zone that chrono-tz does not know (never: they are checked on write).
+const UNKNOWN_TIME_ZONE: &str = "unknown time zone";
 
 /// What the statistics need of one referral of a cohort, as of a date.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
@@ -91,6 +95,48 @@ pub enum CohortOf {
     Prescriber(Uuid, Uuid),
 }
 
+/// A row of `stat_referral_facts` as of a date: instants after it already read as absent,
+/// local days left to [`cohort`] (a time-zone conversion in SQL costs more than the scan).
+#[derive(QueryableByName)]
+struct FactRow {
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    structure_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    prescriber_kind: Option<String>,
+    #[diesel(sql_type = Timestamptz)]
+    submitted_at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Date>)]
+    exit_date: Option<NaiveDate>,
+    #[diesel(sql_type = Bool)]
+    duplicate: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    contact_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = BigInt)]
+    attempts_to_contact: i64,
+    #[diesel(sql_type = Bool)]
+    unreachable: bool,
+    #[diesel(sql_type = Bool)]
+    diagnosed: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    reached_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Bool)]
+    relayed: bool,
+    #[diesel(sql_type = Bool)]
+    accepted: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    started_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    j90_answer: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    relay_end: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    relay_ended_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Bool)]
+    off_relayed: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    off_started_at: Option<DateTime<Utc>>,
+}
+
 /// The facts of the referrals of `of` submitted within `[start, end)`, as of `until` (the
 /// first instant after `as_of`, in the territory's time zone); `tz` names the time zone for
 /// the local days.
@@ -107,6 +153,10 @@ pub fn cohort(
     end: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> QueryResult<Vec<CohortFact>> {
+    let zone: Tz = tz
+        .parse()
+        .map_err(|_| diesel::result::Error::DeserializationError(UNKNOWN_TIME_ZONE.into()))?;
+    let day = |t: DateTime<Utc>| t.with_timezone(&zone).date_naive();
     let mut q = Sql::default();
     let filter = match of {
         CohortOf::Territory(t) => format!("f.territory_id = {}", q.uuid(t)),
@@ -116,42 +166,58 @@ pub fn cohort(
             q.uuid(t)
         ),
     };
-    let z = q.text(tz);
     let s = q.time(start);
     let e = q.time(end);
     let u = q.time(until);
     let text = format!(
-        "SELECT f.prescriber_structure_id AS structure_id, f.prescriber_kind, \
-                (f.submitted_at AT TIME ZONE {z})::date AS submitted_on, f.exit_date, \
-                coalesce(f.duplicate_at < {u}, false) AS duplicate, \
-                (CASE WHEN f.contact_at < {u} THEN f.contact_at END AT TIME ZONE {z})::date \
-                  AS first_contact_on, \
+        "SELECT f.prescriber_structure_id AS structure_id, f.prescriber_kind, f.submitted_at, \
+                f.exit_date, coalesce(f.duplicate_at < {u}, false) AS duplicate, \
+                CASE WHEN f.contact_at < {u} THEN f.contact_at END AS contact_at, \
                 CASE WHEN f.contact_at < {u} THEN f.attempts_to_contact ELSE 0 END::bigint \
                   AS attempts_to_contact, \
                 coalesce(f.unreachable_at < {u}, false) AS unreachable, \
                 coalesce(f.diagnosed_at < {u}, false) AS diagnosed, \
-                (CASE WHEN f.reached_at < {u} THEN f.reached_at END AT TIME ZONE {z})::date \
-                  AS reached_on, \
+                CASE WHEN f.reached_at < {u} THEN f.reached_at END AS reached_at, \
                 coalesce(f.relayed_at < {u}, false) AS relayed, \
                 coalesce(f.accepted_at < {u}, false) AS accepted, \
-                (CASE WHEN f.started_at < {u} THEN f.started_at END AT TIME ZONE {z})::date \
-                  AS started_on, \
+                CASE WHEN f.started_at < {u} THEN f.started_at END AS started_at, \
                 CASE WHEN f.started_at < {u} AND f.j90_answered_at < {u} THEN f.j90_answer END \
                   AS j90_answer, \
                 CASE WHEN f.started_at < {u} AND f.relay_ended_at < {u} THEN f.relay_end END \
                   AS relay_end, \
-                (CASE WHEN f.started_at < {u} AND f.relay_ended_at < {u} THEN f.relay_ended_at END \
-                  AT TIME ZONE {z})::date AS relay_end_on, \
+                CASE WHEN f.started_at < {u} AND f.relay_ended_at < {u} THEN f.relay_ended_at END \
+                  AS relay_ended_at, \
                 coalesce(f.off_relayed_at < {u}, false) AS off_relayed, \
-                (CASE WHEN f.off_started_at < {u} THEN f.off_started_at END AT TIME ZONE {z})::date \
-                  AS off_started_on \
+                CASE WHEN f.off_started_at < {u} THEN f.off_started_at END AS off_started_at \
          FROM stat_referral_facts f \
          WHERE {filter} AND f.submitted_at >= {s} AND f.submitted_at < {e} \
-           AND f.submitted_at < {u} AND NOT f.entered_in_error \
-         ORDER BY submitted_on, structure_id"
+           AND f.submitted_at < {u} AND NOT f.entered_in_error"
     );
     q.push(&text);
-    q.load(conn)
+    let rows: Vec<FactRow> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CohortFact {
+            structure_id: r.structure_id,
+            prescriber_kind: r.prescriber_kind,
+            submitted_on: day(r.submitted_at),
+            exit_date: r.exit_date,
+            duplicate: r.duplicate,
+            first_contact_on: r.contact_at.map(day),
+            attempts_to_contact: r.attempts_to_contact,
+            unreachable: r.unreachable,
+            diagnosed: r.diagnosed,
+            reached_on: r.reached_at.map(day),
+            relayed: r.relayed,
+            accepted: r.accepted,
+            started_on: r.started_at.map(day),
+            j90_answer: r.j90_answer,
+            relay_end: r.relay_end,
+            relay_end_on: r.relay_ended_at.map(day),
+            off_relayed: r.off_relayed,
+            off_started_on: r.off_started_at.map(day),
+        })
+        .collect())
 }
 
 /// What the statistics need of one relay a receiving structure got through SAS.
