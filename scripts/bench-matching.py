@@ -18,6 +18,8 @@ Environment: BENCH_SERVICES (100000), BENCH_ROUNDS (10), BENCH_NO_WRITE=1 (print
 import datetime, http.client, json, os, platform, subprocess, sys, time, urllib.request
 from urllib.parse import urlsplit, urlunsplit
 
+from bench_common import login
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "target/release/sas")
 N = int(os.environ.get("BENCH_SERVICES", "100000"))
@@ -30,7 +32,6 @@ BASE = f"http://127.0.0.1:{PORT}"
 ENV = dict(os.environ, DATABASE_URL=URL, SAS_ENV="dev", SAS_BIND=f"127.0.0.1:{PORT}",
            RUST_LOG="warn", SAS_STATIC_DIR="", SAS_JOBS="off",
            SAS_ACCESS_TOKEN_TTL_SECONDS="86400")
-PASSWORD = "demo-sas-2026!"
 TH = ["trouver-un-emploi--repondre-a-des-offres-demploi",
       "preparer-sa-candidature--realiser-un-cv-et-ou-une-lettre-de-motivation"]
 MARKER = "\n## Matching (issue 12)"
@@ -56,13 +57,6 @@ def call(method, path, token, body=None, if_match=None, expect=(200, 201)):
             return json.load(r)
     except urllib.error.HTTPError as e:
         raise SystemExit(f"{method} {path}: {e.code} {e.read()[:300]}")
-
-
-def login(email):
-    body = json.dumps({"grant_type": "password", "email": email, "password": PASSWORD}).encode()
-    req = urllib.request.Request(BASE + "/api/v1/auth/token", data=body,
-                                 headers={"Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(req))["access_token"]
 
 
 def diagnosed(prescriber, counsellor, commune, k):
@@ -127,8 +121,8 @@ def main():
                 break
             except Exception:
                 time.sleep(0.1)
-        prescriber = login("prescripteur@sas.demo")
-        counsellor = login("aiguilleur@sas.demo")
+        prescriber = login(BASE, "prescripteur@sas.demo")
+        counsellor = login(BASE, "aiguilleur@sas.demo")
         ids = [diagnosed(prescriber, counsellor, c, k) for k, c in enumerate(communes)]
         p50, p95, p99, items, truncated, n = measure(counsellor, ids)
         log(f"matching: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms ({items:.1f} matches/page)")

@@ -19,6 +19,8 @@ import datetime, http.client, json, os, platform, re, shutil, statistics, subpro
 import tempfile, time, urllib.request
 from urllib.parse import urlsplit, urlunsplit
 
+from bench_common import login, wait_ready
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "target/release/sas")
 BENCH_SQL = sys.argv[2] if len(sys.argv) > 2 else os.path.join(REPO, "target/release/examples/bench_sql")
@@ -26,7 +28,6 @@ N = int(os.environ.get("BENCH_REFERRALS", "1000000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 CLOSED_SHARE = 0.85
-PASSWORD = "demo-sas-2026!"
 NAME = ""  # "last first" of a youth with an open referral, found after the load
 ADMIN = os.environ["DATABASE_URL"]
 DB = f"sas_bench_{os.getpid()}"
@@ -120,22 +121,6 @@ VACUUM ANALYZE users;
 """
 
 
-def wait_ready():
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(BASE + "/health/ready", timeout=1)
-            return
-        except Exception:
-            time.sleep(0.05)
-    raise SystemExit("the server never became ready")
-
-
-def login(email):
-    body = json.dumps({"grant_type": "password", "email": email, "password": PASSWORD}).encode()
-    req = urllib.request.Request(BASE + "/api/v1/auth/token", data=body,
-                                 headers={"Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(req))["access_token"]
-
 
 def me(token):
     req = urllib.request.Request(BASE + "/api/v1/me", headers={"Authorization": "Bearer " + token})
@@ -213,9 +198,9 @@ def main():
         NAME = psql(URL, "SELECT y.name_key FROM referrals r JOIN youths y ON y.id = r.youth_id "
                          "WHERE r.status <> 'closed' ORDER BY r.id LIMIT 1 OFFSET 1000")
         server = subprocess.Popen([SAS, "serve"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_ready()
-        counsellor = login("aiguilleur@sas.demo")
-        prescriber = login("prescripteur@sas.demo")
+        wait_ready(BASE)
+        counsellor = login(BASE, "aiguilleur@sas.demo")
+        prescriber = login(BASE, "prescripteur@sas.demo")
         c = me(counsellor)
         # Warm both paths, then measure the API and its floor one after the other.
         wrk(counsellor, 5)

@@ -7,7 +7,9 @@ docs/PERFORMANCE.md.
    contacts, holds, diagnostics, closures, relays and checkpoints; VACUUM ANALYZE; measures
    the database's size (the disk the benchmark needs).
 2. As each territory's pilot, warm cache, 1 client: GET /api/v1/stats/funnel, /indicators and
-   /export for a quarter and a month; p50 and p95 over every territory (aim: p95 < 300 ms).
+   /export (their breakdowns by prescriber kind and structure included) for a quarter and a
+   month; then the funnel of a prescriber structure's scope and the indicators of a receiving
+   structure's, for the quarter; p50 and p95 over every territory (aim: p95 < 300 ms).
    The load average (`uptime`) is written beside the figures: the machine may be shared.
 
 Usage: DATABASE_URL=postgres://…/postgres scripts/bench-stats.py [SAS]   (default target/release/sas)
@@ -16,16 +18,16 @@ Environment: BENCH_REFERRALS (1000000), BENCH_TERRITORIES (5), BENCH_REPEAT (20 
              BENCH_KEEP_DB=1 (keep the database, to EXPLAIN; drop it yourself),
              BENCH_DB=<name> (use that already loaded database, kept afterwards).
 """
-import datetime, http.client, json, os, platform, re, statistics, subprocess, sys, time
-import urllib.request
+import datetime, http.client, os, platform, re, statistics, subprocess, sys, time
 from urllib.parse import urlsplit, urlunsplit
+
+from bench_common import login, wait_ready
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "target/release/sas")
 N = int(os.environ.get("BENCH_REFERRALS", "1000000"))
 T = int(os.environ.get("BENCH_TERRITORIES", "5"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
-PASSWORD = "demo-sas-2026!"
 ADMIN = os.environ["DATABASE_URL"]
 GIVEN = os.environ.get("BENCH_DB")
 DB = GIVEN or f"sas_bench_stats_{os.getpid()}"
@@ -36,6 +38,8 @@ ENV = dict(os.environ, DATABASE_URL=URL, SAS_ENV="dev", SAS_BIND=f"127.0.0.1:{PO
            RUST_LOG="warn", SAS_STATIC_DIR="", SAS_ACCESS_TOKEN_TTL_SECONDS="86400")
 QUERIES = [("quarter", "period=2026-Q2&as_of=2026-11-30"), ("month", "period=2026-05&as_of=2026-11-30")]
 ENDPOINTS = ["funnel", "indicators", "export"]
+# The other scopes (docs/STEERING.md): a prescriber structure's referrals, a receiver's relays.
+SCOPES = [("funnel", "prescriber", "prescriber_structure"), ("indicators", "receiver", "receiving_structure")]
 
 
 def log(*a):
@@ -51,22 +55,6 @@ def psql(url, sql):
 def load_average():
     return " ".join(open("/proc/loadavg").read().split()[:3])
 
-
-def wait_ready():
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(BASE + "/health/ready", timeout=1)
-            return
-        except Exception:
-            time.sleep(0.05)
-    raise SystemExit("the server never became ready")
-
-
-def login(email):
-    body = json.dumps({"grant_type": "password", "email": email, "password": PASSWORD}).encode()
-    req = urllib.request.Request(BASE + "/api/v1/auth/token", data=body,
-                                 headers={"Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(req))["access_token"]
 
 
 def timings(token, path):
@@ -117,12 +105,22 @@ def main():
                              ('00000000-0000-4000-b000-' || lpad(to_hex(k), 12, '0'))::uuid, now(), now()
                       FROM users u, generate_series(1, {T}) k WHERE u.email = 'pilote@sas.demo'
                           AND NOT EXISTS (SELECT 1 FROM users v WHERE v.email = 'pilote' || k || '@bench.sas')""")
+        # A prescriber and a receiver of each territory: its first structure of each.
+        for role, block in [("prescriber", "c000"), ("receiver", "d000")]:
+            psql(URL, f"""INSERT INTO users (id, email, first_name, last_name, password_hash, roles,
+                            structure_id, created_at, updated_at)
+                          SELECT gen_random_uuid(), '{role}' || k || '@bench.sas', 'Bench', 'T' || k,
+                                 u.password_hash, ARRAY['{role}'],
+                                 ('00000000-0000-4000-{block}-' || lpad(to_hex(100 * k + 1), 12, '0'))::uuid,
+                                 now(), now()
+                          FROM users u, generate_series(1, {T}) k WHERE u.email = 'pilote@sas.demo'
+                              AND NOT EXISTS (SELECT 1 FROM users v WHERE v.email = '{role}' || k || '@bench.sas')""")
         size = int(psql(URL, "SELECT pg_database_size(current_database())"))
         events = int(psql(URL, "SELECT count(*) FROM events"))
         referrals = int(psql(URL, "SELECT count(*) FROM referrals"))
         server = subprocess.Popen([SAS, "serve"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_ready()
-        tokens = [login(f"pilote{k}@bench.sas") for k in range(1, T + 1)]
+        wait_ready(BASE)
+        tokens = [login(BASE, f"pilote{k}@bench.sas") for k in range(1, T + 1)]
         before = load_average()
         rows = []
         for endpoint in ENDPOINTS:
@@ -132,6 +130,13 @@ def main():
                     xs += timings(token, f"/api/v1/stats/{endpoint}?{query}")
                 rows.append((endpoint, label, query, statistics.median(xs), p95(xs), len(xs)))
                 log(f"{endpoint} {label}: p50 {rows[-1][3]:.0f} ms, p95 {rows[-1][4]:.0f} ms (load {load_average()})")
+        quarter = QUERIES[0][1]
+        for endpoint, role, scope in SCOPES:
+            xs = []
+            for k in range(1, T + 1):
+                xs += timings(login(BASE, f"{role}{k}@bench.sas"), f"/api/v1/stats/{endpoint}?{quarter}&scope={scope}")
+            rows.append((endpoint, f"quarter, {role}", f"{quarter}&scope={scope}", statistics.median(xs), p95(xs), len(xs)))
+            log(f"{endpoint} {role}: p50 {rows[-1][3]:.0f} ms, p95 {rows[-1][4]:.0f} ms (load {load_average()})")
         after = load_average()
     finally:
         if server:
@@ -155,7 +160,7 @@ def report(rows, load_s, size, events, referrals, before, after):
         f"{events:,} events{loaded}. **Disk: the database takes {size / 2**30:.1f} GiB** after VACUUM ANALYZE.",
         f"Load average (`uptime`) before the measure: {before}; after: {after}.",
         "",
-        f"| as a territory's pilot, warm cache, 1 client, {REPEAT} requests × {T} territor{'y' if T == 1 else 'ies'} | p50 | p95 | aim |",
+        f"| as a territory's pilot (or its first prescriber / receiver structure), warm cache, 1 client, {REPEAT} requests × {T} territor{'y' if T == 1 else 'ies'} | p50 | p95 | aim |",
         "|---|---:|---:|---|",
     ]
     for endpoint, label, query, p50, p95_, n in rows:

@@ -4,11 +4,15 @@
 -- contact attempts (no answer, then reached or appointment set), the unreachable status,
 -- holds and back, diagnostics, closures (duplicates and entered in error included), relays
 -- through SAS (refused, accepted, started, completed or failed) and off-platform, the J+30,
--- J+90 and J+180 checkpoints answered or not. Nothing happens after 1 December 2026.
+-- J+90 and J+180 checkpoints answered or not; half of the referrals closed unreachable are
+-- resumed ten days later (issue 11: a new referral linked by `previous_referral_id`, with a
+-- `resumed` event and no `submitted` one), then reached, diagnosed and maybe relayed. Nothing
+-- happens after 1 December 2026.
 --
 -- Ids are fixed: territory k is 00000000-0000-4000-b000-<k in hex>, its prescriber
 -- structures 00000000-0000-4000-c000-<100 k + p>, its receivers -d000-<100 k + i>.
--- Referral n and its youth are -8000-<n> and -9000-<n> (as in scripts/bench-referrals.py).
+-- Referral n and its youth are -8000-<n> and -9000-<n> (as in scripts/bench-referrals.py);
+-- the referral resuming it is -a000-<n>, their relay -f000-<n>.
 -- Used by scripts/bench-stats.py (1,000,000 referrals) and tests/api/stats_generated.rs
 -- (1,000 at most), which write __N__ and __T__ in. Needs the communes (migrations).
 CREATE TEMP TABLE gen_t AS
@@ -53,11 +57,20 @@ LATERAL (SELECT s.h % 100 AS r1, (s.h / 100) % 100 AS r2, (s.h / 10000) % 100 AS
                   + make_interval(secs => (n::bigint * 7919 * 61) % (698 * 86400)) AS sub) x;
 ALTER TABLE gen_j ADD COLUMN contacting timestamptz, ADD COLUMN contact timestamptz,
   ADD COLUMN diag timestamptz, ADD COLUMN relay uuid, ADD COLUMN off boolean,
-  ADD COLUMN receiver integer;
+  ADD COLUMN receiver integer, ADD COLUMN prev uuid;
 UPDATE gen_j SET
   contacting = CASE WHEN r2 >= 3 THEN sub + interval '1 day' END,
   contact = CASE WHEN reached THEN sub + interval '1 day' + make_interval(days => 2 * (attempts - 1), hours => 2) END;
 UPDATE gen_j SET diag = contact + interval '4 days' WHERE reached;
+-- The resumed referrals: the same youth, prescriber and fate's draws, reached at the first try.
+INSERT INTO gen_j (n, territory, p, h, r1, r2, r3, r4, sub, referral, prescriber, pkind, exit_date,
+                   dup, err, reached, unreach, attempts, contacting, contact, diag, prev)
+SELECT n, territory, p, h, r1, r2, r3, r4, x.at,
+       ('00000000-0000-4000-a000-' || lpad(to_hex(n), 12, '0'))::uuid, prescriber, pkind, exit_date,
+       false, false, true, false, 1, x.at + interval '1 day', x.at + interval '1 day 2 hours',
+       x.at + interval '5 days 2 hours', referral
+FROM gen_j, LATERAL (SELECT contacting + make_interval(days => 2 * attempts + 11) AS at) x
+WHERE unreach AND r4 % 2 = 0 AND x.at < timestamptz '2026-12-01 00:00:00+00';
 UPDATE gen_j SET relay = ('00000000-0000-4000-f000-' || lpad(to_hex(n), 12, '0'))::uuid,
                  off = r2 >= 90, receiver = 1 + n % 3
 WHERE reached AND r1 >= 30;
@@ -66,12 +79,13 @@ INSERT INTO youths (id, first_name, last_name, birth_date, name_key, commune_ins
 SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(n), 12, '0'))::uuid, 'Jeune', 'Synthétique' || n,
        date '2000-01-01' + n % 3000, 'synthetique' || n || ' jeune',
        (SELECT insee FROM communes ORDER BY insee LIMIT 1), sub, sub
-FROM gen_j;
+FROM gen_j WHERE prev IS NULL;
 -- Statuses are set from the last status event below.
 INSERT INTO referrals (id, youth_id, channel, territory_id, prescriber_structure_id, reason_code,
-                       exit_date, status, submitted_at, created_at, updated_at)
+                       exit_date, status, submitted_at, created_at, updated_at,
+                       previous_referral_id)
 SELECT referral, ('00000000-0000-4000-9000-' || lpad(to_hex(n), 12, '0'))::uuid, 'institutional',
-       territory, prescriber, 'ase_exit', exit_date, 'submitted', sub, sub, sub
+       territory, prescriber, 'ase_exit', exit_date, 'submitted', sub, sub, sub, prev
 FROM gen_j;
 
 -- The relays: one for 70 % of the diagnosed, 10 % of them off-platform. Of those through SAS,
@@ -96,10 +110,11 @@ WHERE started IS NOT NULL AND NOT off AND r3 % 3 = 1;
 CREATE TEMP TABLE gen_e AS
 SELECT j.referral, j.territory, j.prescriber, j.pkind, j.exit_date, v.*
 FROM gen_j j CROSS JOIN LATERAL (VALUES
-  ('created', NULL, 'submitted', NULL, j.sub, NULL::uuid, '{}'::text[]),
+  ('created', NULL, 'submitted', NULL, CASE WHEN j.prev IS NULL THEN j.sub END, NULL::uuid, '{}'::text[]),
+  ('resumed', NULL, 'contacting', 'ase_exit', CASE WHEN j.prev IS NOT NULL THEN j.sub END, NULL, '{}'),
   ('status_changed', 'submitted', 'closed', 'duplicate', CASE WHEN j.dup THEN j.sub + interval '2 hours' END, NULL, '{}'),
   ('status_changed', 'submitted', 'closed', 'entered_in_error', CASE WHEN j.err THEN j.sub + interval '3 hours' END, NULL, '{}'),
-  ('status_changed', 'submitted', 'contacting', NULL, j.contacting, NULL, '{}'),
+  ('status_changed', 'submitted', 'contacting', NULL, CASE WHEN j.prev IS NULL THEN j.contacting END, NULL, '{}'),
   ('status_changed', 'contacting', 'unreachable', NULL,
      CASE WHEN j.unreach THEN j.contacting + make_interval(days => 2 * j.attempts) END, NULL, '{}'),
   ('status_changed', 'unreachable', 'closed', 'unreachable',

@@ -18,6 +18,7 @@ mod services;
 mod sessions;
 mod spa;
 mod stats;
+mod stats_facts;
 mod stats_generated;
 mod support;
 mod throttling;

@@ -14,14 +14,20 @@
 //!   (`duplicate` is set on the fact, the domain leaves it out).
 //! - On hold and back changes nothing: the facts are contacts, statuses reached and
 //!   diagnostics, not the current status.
+//! - The cohort's facts are pre-aggregated (one row a referral, `stat_referral_facts`, kept in
+//!   the events' transaction by a trigger): a quarter reads its referrals, not their events.
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use diesel::pg::PgConnection;
 use diesel::result::QueryResult;
-use diesel::sql_types::{BigInt, Bool, Date, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Bool, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::{QueryableByName, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::sql::Sql;
+
+/// A territory's time zone that chrono-tz does not know (never: they are checked on write).
+const UNKNOWN_TIME_ZONE: &str = "unknown time zone";
 
 /// What the statistics need of one referral of a cohort, as of a date.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
@@ -89,9 +95,56 @@ pub enum CohortOf {
     Prescriber(Uuid, Uuid),
 }
 
+/// A row of `stat_referral_facts` as of a date: instants after it already read as absent,
+/// local days left to [`cohort`] (a time-zone conversion in SQL costs more than the scan).
+#[derive(QueryableByName)]
+struct FactRow {
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    structure_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    prescriber_kind: Option<String>,
+    #[diesel(sql_type = Timestamptz)]
+    submitted_at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Date>)]
+    exit_date: Option<NaiveDate>,
+    #[diesel(sql_type = Bool)]
+    duplicate: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    contact_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = BigInt)]
+    attempts_to_contact: i64,
+    #[diesel(sql_type = Bool)]
+    unreachable: bool,
+    #[diesel(sql_type = Bool)]
+    diagnosed: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    reached_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Bool)]
+    relayed: bool,
+    #[diesel(sql_type = Bool)]
+    accepted: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    started_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    j90_answer: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    relay_end: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    relay_ended_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Bool)]
+    off_relayed: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    off_started_at: Option<DateTime<Utc>>,
+}
+
 /// The facts of the referrals of `of` submitted within `[start, end)`, as of `until` (the
 /// first instant after `as_of`, in the territory's time zone); `tz` names the time zone for
 /// the local days.
+///
+/// Read from `stat_referral_facts` (migration 000290): one row a referral, kept in step with
+/// `events` by a trigger in the transaction of every event, holding the instant of each step
+/// (over the resumed chain); a step counts when it happened before `until`, so every `as_of`
+/// is exact. `tests/api/stats_facts.rs` checks it against the same facts read from the events.
 pub fn cohort(
     conn: &mut PgConnection,
     of: CohortOf,
@@ -100,94 +153,71 @@ pub fn cohort(
     end: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> QueryResult<Vec<CohortFact>> {
+    let zone: Tz = tz
+        .parse()
+        .map_err(|_| diesel::result::Error::DeserializationError(UNKNOWN_TIME_ZONE.into()))?;
+    let day = |t: DateTime<Utc>| t.with_timezone(&zone).date_naive();
     let mut q = Sql::default();
     let filter = match of {
-        CohortOf::Territory(t) => format!("e.territory_id = {}", q.uuid(t)),
+        CohortOf::Territory(t) => format!("f.territory_id = {}", q.uuid(t)),
         CohortOf::Prescriber(p, t) => format!(
-            "e.prescriber_structure_id = {} AND e.territory_id = {}",
+            "f.prescriber_structure_id = {} AND f.territory_id = {}",
             q.uuid(p),
             q.uuid(t)
         ),
     };
-    let z = q.text(tz);
     let s = q.time(start);
     let e = q.time(end);
     let u = q.time(until);
     let text = format!(
-        "WITH RECURSIVE sub AS ( \
-           SELECT DISTINCT ON (e.referral_id) e.referral_id AS root, e.occurred_at, \
-                  e.prescriber_structure_id, e.prescriber_kind, e.exit_date \
-           FROM events e \
-           WHERE {filter} AND e.kind IN ('created', 'status_changed') \
-             AND e.to_status = 'submitted' AND e.occurred_at >= {s} AND e.occurred_at < {e} \
-             AND e.occurred_at < {u} \
-           ORDER BY e.referral_id, e.occurred_at, e.id), \
-         first AS ( \
-           SELECT sub.* FROM sub WHERE NOT EXISTS ( \
-             SELECT 1 FROM events x WHERE x.referral_id = sub.root AND x.to_status = 'submitted' \
-               AND x.kind IN ('created', 'status_changed') AND x.occurred_at < sub.occurred_at)), \
-         chain AS ( \
-           SELECT root, root AS id FROM first \
-           UNION ALL \
-           SELECT c.root, r.id FROM chain c JOIN referrals r ON r.previous_referral_id = c.id), \
-         ev AS ( \
-           SELECT c.root, c.id, x.kind, x.to_status, x.code, x.occurred_at, x.relay_id, x.fields \
-           FROM chain c JOIN events x ON x.referral_id = c.id WHERE x.occurred_at < {u}), \
-         agg AS ( \
-           SELECT root, \
-                  count(*) FILTER (WHERE id = root AND to_status = 'closed' AND code = 'duplicate') > 0 \
-                    AS duplicate, \
-                  min(occurred_at) FILTER (WHERE kind = 'contact_attempt' \
-                    AND code IN ('reached', 'appointment_set')) AS contact_at, \
-                  count(*) FILTER (WHERE to_status = 'unreachable') > 0 AS unreachable, \
-                  count(*) FILTER (WHERE kind = 'diagnostic_saved') > 0 AS diagnosed, \
-                  min(occurred_at) FILTER (WHERE kind = 'status_changed' AND to_status = 'diagnosis') \
-                    AS reached_at \
-           FROM ev GROUP BY root), \
-         att AS ( \
-           SELECT ev.root, count(*) AS n FROM ev JOIN agg ON agg.root = ev.root \
-           WHERE ev.kind = 'contact_attempt' AND ev.occurred_at <= agg.contact_at GROUP BY ev.root), \
-         rel AS ( \
-           SELECT root, relay_id, \
-                  bool_or(kind = 'relay_requested' AND code IS NOT DISTINCT FROM 'off_platform') AS off, \
-                  bool_or(kind = 'relay_requested') AS requested, \
-                  bool_or(kind = 'relay_accepted') AS accepted, \
-                  min(occurred_at) FILTER (WHERE kind = 'relay_started') AS started_at, \
-                  min(code) FILTER (WHERE kind = 'checkpoint_answered' AND 'j90' = ANY(fields)) AS j90, \
-                  min(occurred_at) FILTER (WHERE kind IN ('relay_completed', 'relay_failed')) AS ended_at, \
-                  min(CASE WHEN kind = 'relay_completed' THEN code WHEN kind = 'relay_failed' \
-                    THEN 'failed' END) AS end_code \
-           FROM ev WHERE relay_id IS NOT NULL GROUP BY root, relay_id), \
-         rr AS ( \
-           SELECT root, count(*) FILTER (WHERE requested AND NOT off) > 0 AS relayed, \
-                  count(*) FILTER (WHERE accepted AND NOT off) > 0 AS accepted, \
-                  count(*) FILTER (WHERE off) > 0 AS off_relayed, \
-                  min(started_at) FILTER (WHERE off) AS off_started_at \
-           FROM rel GROUP BY root), \
-         fs AS ( \
-           SELECT DISTINCT ON (root) * FROM rel WHERE NOT off AND started_at IS NOT NULL \
-           ORDER BY root, started_at, relay_id) \
-         SELECT f.prescriber_structure_id AS structure_id, f.prescriber_kind, \
-                (f.occurred_at AT TIME ZONE {z})::date AS submitted_on, f.exit_date, \
-                coalesce(a.duplicate, false) AS duplicate, \
-                (a.contact_at AT TIME ZONE {z})::date AS first_contact_on, \
-                coalesce(att.n, 0) AS attempts_to_contact, \
-                coalesce(a.unreachable, false) AS unreachable, \
-                coalesce(a.diagnosed, false) AS diagnosed, \
-                (a.reached_at AT TIME ZONE {z})::date AS reached_on, \
-                coalesce(rr.relayed, false) AS relayed, coalesce(rr.accepted, false) AS accepted, \
-                (fs.started_at AT TIME ZONE {z})::date AS started_on, fs.j90 AS j90_answer, \
-                fs.end_code AS relay_end, (fs.ended_at AT TIME ZONE {z})::date AS relay_end_on, \
-                coalesce(rr.off_relayed, false) AS off_relayed, \
-                (rr.off_started_at AT TIME ZONE {z})::date AS off_started_on \
-         FROM first f LEFT JOIN agg a ON a.root = f.root LEFT JOIN att ON att.root = f.root \
-         LEFT JOIN rr ON rr.root = f.root LEFT JOIN fs ON fs.root = f.root \
-         WHERE NOT EXISTS (SELECT 1 FROM events x WHERE x.referral_id = f.root \
-           AND x.to_status = 'closed' AND x.code = 'entered_in_error') \
-         ORDER BY submitted_on, structure_id"
+        "SELECT f.prescriber_structure_id AS structure_id, f.prescriber_kind, f.submitted_at, \
+                f.exit_date, coalesce(f.duplicate_at < {u}, false) AS duplicate, \
+                CASE WHEN f.contact_at < {u} THEN f.contact_at END AS contact_at, \
+                CASE WHEN f.contact_at < {u} THEN f.attempts_to_contact ELSE 0 END::bigint \
+                  AS attempts_to_contact, \
+                coalesce(f.unreachable_at < {u}, false) AS unreachable, \
+                coalesce(f.diagnosed_at < {u}, false) AS diagnosed, \
+                CASE WHEN f.reached_at < {u} THEN f.reached_at END AS reached_at, \
+                coalesce(f.relayed_at < {u}, false) AS relayed, \
+                coalesce(f.accepted_at < {u}, false) AS accepted, \
+                CASE WHEN f.started_at < {u} THEN f.started_at END AS started_at, \
+                CASE WHEN f.started_at < {u} AND f.j90_answered_at < {u} THEN f.j90_answer END \
+                  AS j90_answer, \
+                CASE WHEN f.started_at < {u} AND f.relay_ended_at < {u} THEN f.relay_end END \
+                  AS relay_end, \
+                CASE WHEN f.started_at < {u} AND f.relay_ended_at < {u} THEN f.relay_ended_at END \
+                  AS relay_ended_at, \
+                coalesce(f.off_relayed_at < {u}, false) AS off_relayed, \
+                CASE WHEN f.off_started_at < {u} THEN f.off_started_at END AS off_started_at \
+         FROM stat_referral_facts f \
+         WHERE {filter} AND f.submitted_at >= {s} AND f.submitted_at < {e} \
+           AND f.submitted_at < {u} AND NOT f.entered_in_error"
     );
     q.push(&text);
-    q.load(conn)
+    let rows: Vec<FactRow> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CohortFact {
+            structure_id: r.structure_id,
+            prescriber_kind: r.prescriber_kind,
+            submitted_on: day(r.submitted_at),
+            exit_date: r.exit_date,
+            duplicate: r.duplicate,
+            first_contact_on: r.contact_at.map(day),
+            attempts_to_contact: r.attempts_to_contact,
+            unreachable: r.unreachable,
+            diagnosed: r.diagnosed,
+            reached_on: r.reached_at.map(day),
+            relayed: r.relayed,
+            accepted: r.accepted,
+            started_on: r.started_at.map(day),
+            j90_answer: r.j90_answer,
+            relay_end: r.relay_end,
+            relay_end_on: r.relay_ended_at.map(day),
+            off_relayed: r.off_relayed,
+            off_started_on: r.off_started_at.map(day),
+        })
+        .collect())
 }
 
 /// What the statistics need of one relay a receiving structure got through SAS.
