@@ -338,4 +338,35 @@ mod tests {
         assert_eq!(Field(3).id(), "objectif-h2-delai");
         assert_eq!(Field(99).id(), "objectifs");
     }
+
+    /// The API's definitions are the one source of which indicators take a target (those of
+    /// the territory's `INDICATORS` with a `better` direction): this list must follow them,
+    /// in their order, with the unit their code says.
+    #[test]
+    fn the_targetable_list_follows_the_apis_definitions() {
+        const DEFINITIONS: &str = include_str!("../../../api/src/domain/stats/definitions.rs");
+        let block = DEFINITIONS
+            .split("pub const INDICATORS")
+            .nth(1)
+            .and_then(|b| b.split("];").next())
+            .expect("the INDICATORS block of definitions.rs");
+        let api: Vec<&str> = block
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("d(\"") && l.contains("Some(Better::"))
+            .filter_map(|l| l.strip_prefix("d(\"")?.split('"').next())
+            .collect();
+        let ours: Vec<&str> = TARGETABLE.iter().map(|t| t.0).collect();
+        assert_eq!(ours, api);
+        for (code, unit, _, _) in TARGETABLE {
+            let expected = if code.contains("median_days") {
+                "days"
+            } else if code.ends_with("_per_contact") {
+                "mean"
+            } else {
+                "rate"
+            };
+            assert_eq!(unit, expected, "{code}");
+        }
+    }
 }
