@@ -241,7 +241,10 @@ pub struct RelayFact {
 
 /// The relays through SAS to `structure` in `territory` requested within `[start, end)`, as
 /// of `until` (referrals ever closed `entered_in_error` left out). Its events alone, besides
-/// the relay's receiving structure (`relays.structure_id`, set at the request).
+/// the relay's receiving structure (`relays.structure_id`, set at the request). The
+/// territory's requests of the period are read first (`MATERIALIZED`: joined to `relays`
+/// directly, the planner ANDed `events_relay`'s two million entries into the bitmap, 206 ms
+/// against 97 ms at 1,000,000 referrals).
 pub fn relay_cohort(
     conn: &mut PgConnection,
     structure: Uuid,
@@ -259,12 +262,14 @@ pub fn relay_cohort(
     let e = q.time(end);
     let u = q.time(until);
     let text = format!(
-        "WITH req AS ( \
-           SELECT x.relay_id, x.referral_id, x.occurred_at FROM events x \
+        "WITH asked AS MATERIALIZED ( \
+           SELECT x.relay_id, x.referral_id, x.occurred_at, x.code FROM events x \
+           WHERE x.territory_id = {t} AND x.kind = 'relay_requested' \
+             AND x.occurred_at >= {s} AND x.occurred_at < {e} AND x.occurred_at < {u}), \
+         req AS ( \
+           SELECT x.relay_id, x.referral_id, x.occurred_at FROM asked x \
            JOIN relays r ON r.id = x.relay_id \
-           WHERE r.structure_id = {st} AND x.territory_id = {t} AND x.kind = 'relay_requested' \
-             AND x.code IS DISTINCT FROM 'off_platform' \
-             AND x.occurred_at >= {s} AND x.occurred_at < {e} AND x.occurred_at < {u} \
+           WHERE r.structure_id = {st} AND x.code IS DISTINCT FROM 'off_platform' \
              AND NOT EXISTS (SELECT 1 FROM events y WHERE y.referral_id = x.referral_id \
                AND y.to_status = 'closed' AND y.code = 'entered_in_error')), \
          agg AS ( \
