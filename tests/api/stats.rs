@@ -1014,6 +1014,31 @@ async fn relays_breakdowns_targets_csv_and_scopes_by_hand() {
     // B: one relay, suppressed everywhere.
     let rb = ok(funnel(&app, &b, q).await).await;
     assert_eq!(stage(&rb, "r_requested")["total"], hidden());
+    // A structure's territory: A has none of its own, so the one its relays came from,
+    // named or not; another is 404. D's own territory answers (all zeros) without reading
+    // where relays came from, named or not; the territory it has no relay from is 404.
+    let named = |t: &str| format!("{q}&territory={t}");
+    let ra2 = ok(funnel(&app, &a, &named(&w.territory_id)).await).await;
+    assert_eq!(ra2, ra);
+    problem(
+        funnel(&app, &a, &named(&Uuid::nil().to_string())).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let home = app.territory("Roanne", &["42187"]).await;
+    let home = home["id"].as_str().unwrap().to_string();
+    let (_, d, _) = receiver(&app, "Asso D", "rd@sas.test", json!({"territory_id": home})).await;
+    let rd = ok(funnel(&app, &d, q).await).await;
+    assert_eq!(rd["territory_id"], home.as_str());
+    assert_eq!(stage(&rd, "r_requested")["total"], n(0));
+    assert_eq!(ok(funnel(&app, &d, &named(&home)).await).await, rd);
+    problem(
+        funnel(&app, &d, &named(&w.territory_id)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 
     // Targets: the pilot sets three; a counsellor may not; invalid ones answer 422.
     let put = |token: String, body: Value| {

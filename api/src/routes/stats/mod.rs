@@ -146,10 +146,17 @@ pub async fn scope(
         // A structure's own territory, or one it has figures in (the most recent first).
         Who::Prescriber(st) | Who::Receiver(st) => {
             let receiver = matches!(who, Who::Receiver(_));
+            let wanted = q.territory;
             let mut known = db::run(&state.pool, move |conn| {
                 let home = db::structures::get(conn, st)?.and_then(|s| s.territory_id);
                 let mut ts: Vec<Uuid> = home.into_iter().collect();
-                ts.extend(stats::structure_territories(conn, st, receiver)?);
+                // The home territory answers when it is the one asked for, or none is: the
+                // territories with figures (a scan of every territory's requests for a
+                // receiver, 149 ms at 1,000,000 referrals) only come after it.
+                let settled = home.is_some() && (wanted.is_none() || wanted == home);
+                if !settled {
+                    ts.extend(stats::structure_territories(conn, st, receiver)?);
+                }
                 Ok(ts)
             })
             .await?;
