@@ -293,7 +293,7 @@ async fn a_refused_mailbox_is_kept_as_bounced_and_its_job_parked_until_retried()
     );
     assert_eq!(jobs["queues"][0]["parked"], 1);
     assert!(
-        jobs["schedules"].as_array().is_some_and(|s| s.len() == 4),
+        jobs["schedules"].as_array().is_some_and(|s| s.len() == 5),
         "{jobs}"
     );
     let id = failure["id"].as_str().expect("id");
