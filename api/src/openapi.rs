@@ -23,7 +23,7 @@ use utoipa::OpenApi;
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     servers((url = "/", description = "This server")),
-    components(schemas(api_types::Problem, api_types::FieldError)),
+    components(schemas(api_types::Problem, api_types::FieldError, api_types::ExportFormat)),
     tags(
         (name = "auth", description = "Tokens and the caller."),
         (name = "reference", description = "Communes and vocabularies."),
